@@ -18,7 +18,8 @@
 //! * [`outcome`] — passers, ranks, ties, unfilled seats, alternates, next step (§ 5);
 //! * [`percent`] — percentages of a base, half up, in integers (§ 6);
 //! * [`case`] — the JSON contract of `baucu evaluate` (`evaluate.md`);
-//! * [`messages`] — every sentence a user reads, in Vietnamese.
+//! * [`messages`] — every sentence a user reads, in Vietnamese;
+//! * [`sample`] — deterministic sample ballots for benchmarks and demos.
 
 pub mod assembly;
 pub mod ballot;
@@ -32,6 +33,7 @@ pub mod order;
 pub mod outcome;
 pub mod percent;
 pub mod poll;
+pub mod sample;
 pub mod tally;
 
 pub use assembly::{Assembly, AssemblyKind, Base, Exclusion};
