@@ -8,8 +8,17 @@ use std::process::Command;
 
 /// Names that would let the engine touch the world or the time.
 const FORBIDDEN_IN_SOURCE: [&str; 11] = [
-    "std::fs", "std::net", "std::env", "std::process", "std::thread", "SystemTime", "Instant", "std::io::stdin",
-    "println!", "eprintln!", "HashMap",
+    "std::fs",
+    "std::net",
+    "std::env",
+    "std::process",
+    "std::thread",
+    "SystemTime",
+    "Instant",
+    "std::io::stdin",
+    "println!",
+    "eprintln!",
+    "HashMap",
 ];
 
 #[test]
@@ -42,7 +51,8 @@ fn engine_depends_on_no_runtime_database_http_or_template_crate() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let meta: Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
     let nodes = meta["resolve"]["nodes"].as_array().expect("resolve graph");
-    let name_of = |id: &str| id.rsplit(['/', '#']).next().unwrap_or(id).split('@').next().unwrap_or(id).to_owned();
+    let name_of =
+        |id: &str| id.rsplit(['/', '#']).next().unwrap_or(id).split('@').next().unwrap_or(id).to_owned();
     let root = nodes
         .iter()
         .find(|n| n["id"].as_str().is_some_and(|id| id.contains("baucu-rules")))
@@ -64,7 +74,21 @@ fn engine_depends_on_no_runtime_database_http_or_template_crate() {
     }
     let names: BTreeSet<String> = seen.iter().map(|id| name_of(id)).collect();
     assert!(names.contains("icu_collator"), "the walk found the engine's dependencies: {names:?}");
-    for forbidden in ["tokio", "async-std", "sqlx", "rusqlite", "hyper", "axum", "reqwest", "askama", "maud", "tera", "chrono", "time", "rand"] {
+    for forbidden in [
+        "tokio",
+        "async-std",
+        "sqlx",
+        "rusqlite",
+        "hyper",
+        "axum",
+        "reqwest",
+        "askama",
+        "maud",
+        "tera",
+        "chrono",
+        "time",
+        "rand",
+    ] {
         assert!(!names.contains(forbidden), "baucu-rules must not depend on {forbidden}");
     }
 }
