@@ -1,0 +1,219 @@
+//! The roster (persons), the sittings of the congress, and who checked in to each.
+
+use crate::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonRow {
+    pub id: i64,
+    pub full_name: String,
+    /// The name without diacritics, lower case: what search compares.
+    pub search_key: String,
+    pub birth_date: Option<String>,
+    pub sex: String,
+    pub ethnicity: String,
+    pub religion: String,
+    pub party_status: String,
+    pub delegate_kind: Option<String>,
+    pub unit: String,
+    pub education: String,
+    pub political_theory: String,
+    pub first_time: bool,
+    pub temporarily_transferred: bool,
+    pub exempted: bool,
+    pub suspended: bool,
+    pub prosecuted: bool,
+    pub convening_member: bool,
+    pub absence: String,
+    pub replaces_person_id: Option<i64>,
+    pub entry_order: i64,
+}
+
+const COLUMNS: &str =
+    "id, full_name, search_key, birth_date, sex, ethnicity, religion, party_status, delegate_kind,
+    unit, education, political_theory, first_time, temporarily_transferred, exempted, suspended, prosecuted,
+    convening_member, absence, replaces_person_id, entry_order";
+
+fn person(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
+    Ok(PersonRow {
+        id: r.get(0)?,
+        full_name: r.get(1)?,
+        search_key: r.get(2)?,
+        birth_date: r.get(3)?,
+        sex: r.get(4)?,
+        ethnicity: r.get(5)?,
+        religion: r.get(6)?,
+        party_status: r.get(7)?,
+        delegate_kind: r.get(8)?,
+        unit: r.get(9)?,
+        education: r.get(10)?,
+        political_theory: r.get(11)?,
+        first_time: r.get(12)?,
+        temporarily_transferred: r.get(13)?,
+        exempted: r.get(14)?,
+        suspended: r.get(15)?,
+        prosecuted: r.get(16)?,
+        convening_member: r.get(17)?,
+        absence: r.get(18)?,
+        replaces_person_id: r.get(19)?,
+        entry_order: r.get(20)?,
+    })
+}
+
+/// Inserts a person; `entry_order` is assigned after the last one. Returns the new id.
+pub fn insert(conn: &Connection, p: &PersonRow) -> Result<i64> {
+    let order: i64 =
+        conn.query_row("SELECT coalesce(max(entry_order), 0) + 1 FROM persons", [], |r| r.get(0))?;
+    conn.execute(
+        "INSERT INTO persons (full_name, search_key, birth_date, sex, ethnicity, religion, party_status, delegate_kind,
+           unit, education, political_theory, first_time, temporarily_transferred, exempted, suspended, prosecuted,
+           convening_member, absence, replaces_person_id, entry_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        params![
+            p.full_name,
+            p.search_key,
+            p.birth_date,
+            p.sex,
+            p.ethnicity,
+            p.religion,
+            p.party_status,
+            p.delegate_kind,
+            p.unit,
+            p.education,
+            p.political_theory,
+            p.first_time,
+            p.temporarily_transferred,
+            p.exempted,
+            p.suspended,
+            p.prosecuted,
+            p.convening_member,
+            p.absence,
+            p.replaces_person_id,
+            order
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, p: &PersonRow) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE persons SET full_name = ?2, search_key = ?3, birth_date = ?4, sex = ?5, ethnicity = ?6, religion = ?7,
+           party_status = ?8, delegate_kind = ?9, unit = ?10, education = ?11, political_theory = ?12,
+           first_time = ?13, temporarily_transferred = ?14, exempted = ?15, suspended = ?16, prosecuted = ?17,
+           convening_member = ?18, absence = ?19, replaces_person_id = ?20
+         WHERE id = ?1",
+        params![
+            p.id,
+            p.full_name,
+            p.search_key,
+            p.birth_date,
+            p.sex,
+            p.ethnicity,
+            p.religion,
+            p.party_status,
+            p.delegate_kind,
+            p.unit,
+            p.education,
+            p.political_theory,
+            p.first_time,
+            p.temporarily_transferred,
+            p.exempted,
+            p.suspended,
+            p.prosecuted,
+            p.convening_member,
+            p.absence,
+            p.replaces_person_id
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<PersonRow>> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM persons WHERE id = ?1"), [id], person)
+        .optional()
+        .map_err(Into::into)
+}
+
+/// Everyone, in order of entry.
+pub fn all(conn: &Connection) -> Result<Vec<PersonRow>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM persons ORDER BY entry_order"))?;
+    let rows = stmt.query_map([], person)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// People whose search key contains `key` (already folded by the caller), in order of entry.
+pub fn search(conn: &Connection, key: &str, limit: i64) -> Result<Vec<PersonRow>> {
+    let pattern = format!("%{}%", key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM persons WHERE search_key LIKE ?1 ESCAPE '\\' ORDER BY entry_order LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![pattern, limit], person)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SittingRow {
+    pub id: i64,
+    pub name: String,
+    pub held_on: Option<String>,
+    pub position: i64,
+}
+
+pub fn insert_sitting(conn: &Connection, name: &str, held_on: Option<&str>) -> Result<i64> {
+    let position: i64 =
+        conn.query_row("SELECT coalesce(max(position), 0) + 1 FROM sittings", [], |r| r.get(0))?;
+    conn.execute(
+        "INSERT INTO sittings (name, held_on, position) VALUES (?1, ?2, ?3)",
+        params![name, held_on, position],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn sittings(conn: &Connection) -> Result<Vec<SittingRow>> {
+    let mut stmt = conn.prepare("SELECT id, name, held_on, position FROM sittings ORDER BY position")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SittingRow { id: r.get(0)?, name: r.get(1)?, held_on: r.get(2)?, position: r.get(3)? })
+    })?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// Checks a person in (`present = true`) or out of a sitting. Returns whether anything changed.
+pub fn set_check_in(
+    conn: &Connection,
+    sitting_id: i64,
+    person_id: i64,
+    present: bool,
+    at: &str,
+) -> Result<bool> {
+    let n = if present {
+        conn.execute(
+            "INSERT OR IGNORE INTO check_ins (sitting_id, person_id, checked_in_at) VALUES (?1, ?2, ?3)",
+            params![sitting_id, person_id, at],
+        )?
+    } else {
+        conn.execute(
+            "DELETE FROM check_ins WHERE sitting_id = ?1 AND person_id = ?2",
+            params![sitting_id, person_id],
+        )?
+    };
+    Ok(n > 0)
+}
+
+/// The ids of the people checked in to a sitting.
+pub fn checked_in(conn: &Connection, sitting_id: i64) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare("SELECT person_id FROM check_ins WHERE sitting_id = ?1 ORDER BY person_id")?;
+    let rows = stmt.query_map([sitting_id], |r| r.get(0))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// The ids of the people checked in to any sitting.
+pub fn attended_any(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT person_id FROM check_ins ORDER BY person_id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
