@@ -12,6 +12,7 @@
 //! * [`election`] — bodies, seats, purposes of a round, ballot layouts (§ 2, § 4);
 //! * [`list`] — bounds of an election list and its findings (§ 3);
 //! * [`poll`] — the opinion poll on outside nominees and its 30 % gate (§ 3);
+//! * [`roster`] — how each person on the roster counts towards the base, who may stand (§§ 1–2);
 //! * [`order`] — Vietnamese ballot order of names (§ 3);
 //! * [`ballot`] — ballot contents and validity with reason codes (§ 4);
 //! * [`tally`] — the incremental tally of a round (§ 5);
@@ -33,6 +34,7 @@ pub mod order;
 pub mod outcome;
 pub mod percent;
 pub mod poll;
+pub mod roster;
 pub mod sample;
 pub mod tally;
 

@@ -108,3 +108,32 @@ mod tests {
         assert_eq!(PersonName::parse(&"a".repeat(201)), Err(NameError::TooLong));
     }
 }
+
+impl PersonName {
+    /// The name folded for search: no diacritics, đ as d, lower case. "nguyen" finds "Nguyễn".
+    pub fn search_key(&self) -> String {
+        fold_for_search(&self.0)
+    }
+}
+
+/// Folds any text for diacritics-insensitive search.
+pub fn fold_for_search(text: &str) -> String {
+    let nfd = icu_normalizer::DecomposingNormalizerBorrowed::new_nfd().normalize(text);
+    nfd.chars()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod search_tests {
+    #[test]
+    fn search_folds_diacritics_and_case() {
+        assert_eq!(super::fold_for_search("Nguyễn Thị Ánh ĐÀO"), "nguyen thi anh dao");
+        assert_eq!(super::fold_for_search("Đặng Ưng Ơn"), "dang ung on");
+    }
+}

@@ -23,7 +23,6 @@ pub struct PersonRow {
     pub exempted: bool,
     pub suspended: bool,
     pub prosecuted: bool,
-    pub convening_member: bool,
     pub absence: String,
     pub replaces_person_id: Option<i64>,
     pub entry_order: i64,
@@ -32,7 +31,7 @@ pub struct PersonRow {
 const COLUMNS: &str =
     "id, full_name, search_key, birth_date, sex, ethnicity, religion, party_status, delegate_kind,
     unit, education, political_theory, first_time, temporarily_transferred, exempted, suspended, prosecuted,
-    convening_member, absence, replaces_person_id, entry_order";
+    absence, replaces_person_id, entry_order";
 
 fn person(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
     Ok(PersonRow {
@@ -53,10 +52,9 @@ fn person(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
         exempted: r.get(14)?,
         suspended: r.get(15)?,
         prosecuted: r.get(16)?,
-        convening_member: r.get(17)?,
-        absence: r.get(18)?,
-        replaces_person_id: r.get(19)?,
-        entry_order: r.get(20)?,
+        absence: r.get(17)?,
+        replaces_person_id: r.get(18)?,
+        entry_order: r.get(19)?,
     })
 }
 
@@ -67,8 +65,8 @@ pub fn insert(conn: &Connection, p: &PersonRow) -> Result<i64> {
     conn.execute(
         "INSERT INTO persons (full_name, search_key, birth_date, sex, ethnicity, religion, party_status, delegate_kind,
            unit, education, political_theory, first_time, temporarily_transferred, exempted, suspended, prosecuted,
-           convening_member, absence, replaces_person_id, entry_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+           absence, replaces_person_id, entry_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             p.full_name,
             p.search_key,
@@ -86,7 +84,6 @@ pub fn insert(conn: &Connection, p: &PersonRow) -> Result<i64> {
             p.exempted,
             p.suspended,
             p.prosecuted,
-            p.convening_member,
             p.absence,
             p.replaces_person_id,
             order
@@ -100,7 +97,7 @@ pub fn update(conn: &Connection, p: &PersonRow) -> Result<bool> {
         "UPDATE persons SET full_name = ?2, search_key = ?3, birth_date = ?4, sex = ?5, ethnicity = ?6, religion = ?7,
            party_status = ?8, delegate_kind = ?9, unit = ?10, education = ?11, political_theory = ?12,
            first_time = ?13, temporarily_transferred = ?14, exempted = ?15, suspended = ?16, prosecuted = ?17,
-           convening_member = ?18, absence = ?19, replaces_person_id = ?20
+           absence = ?18, replaces_person_id = ?19
          WHERE id = ?1",
         params![
             p.id,
@@ -120,7 +117,6 @@ pub fn update(conn: &Connection, p: &PersonRow) -> Result<bool> {
             p.exempted,
             p.suspended,
             p.prosecuted,
-            p.convening_member,
             p.absence,
             p.replaces_person_id
         ],

@@ -55,7 +55,6 @@ const MIGRATIONS: &[&str] = &[
         exempted INTEGER NOT NULL DEFAULT 0,
         suspended INTEGER NOT NULL DEFAULT 0,
         prosecuted INTEGER NOT NULL DEFAULT 0,
-        convening_member INTEGER NOT NULL DEFAULT 0,
         absence TEXT NOT NULL DEFAULT 'none',
         replaces_person_id INTEGER REFERENCES persons(id),
         entry_order INTEGER NOT NULL

@@ -63,7 +63,7 @@ async fn a_failed_action_is_rolled_back_alone_in_a_shared_commit() {
         }
     }
     assert_eq!(ok, 30);
-    let count = store.read(|c| users::count(c)).await.expect("count");
+    let count = store.read(users::count).await.expect("count");
     assert_eq!(count, 30, "the ten refused actions left nothing behind");
 }
 
@@ -81,7 +81,7 @@ async fn audit_chain_verifies_and_names_the_first_edited_entry() {
         })
         .await
         .expect("write");
-    assert_eq!(store.read(|c| audit::verify(c)).await.expect("verify"), Ok(5));
+    assert_eq!(store.read(audit::verify).await.expect("verify"), Ok(5));
     // The log refuses edits through SQL; a tamperer has to drop the trigger first.
     let refused = store
         .write(|c| c.execute("UPDATE audit_log SET data = 'x' WHERE seq = 3", []).map_err(StoreError::from))

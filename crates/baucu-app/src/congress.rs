@@ -1,0 +1,236 @@
+//! The congress: name, organisation, level, assembly type, term, dates, regulation.
+
+use crate::{Actor, App, AppError, FieldProblem, Permission};
+use baucu_rules::AssemblyKind;
+use baucu_store::congress::{self, CongressRow};
+use serde::Serialize;
+use serde_json::json;
+
+/// The level of the organisation holding the congress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Cell,
+    SubOrganisation,
+    Grassroots,
+    District,
+    Province,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] =
+        [Level::Cell, Level::SubOrganisation, Level::Grassroots, Level::District, Level::Province];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::Cell => "cell",
+            Level::SubOrganisation => "sub_organisation",
+            Level::Grassroots => "grassroots",
+            Level::District => "district",
+            Level::Province => "province",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Cell => "Chi bộ",
+            Level::SubOrganisation => "Đảng bộ bộ phận",
+            Level::Grassroots => "Đảng bộ cơ sở",
+            Level::District => "Cấp huyện và tương đương",
+            Level::Province => "Cấp tỉnh và tương đương",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+pub fn assembly_label(kind: AssemblyKind) -> &'static str {
+    match kind {
+        AssemblyKind::MembersCongress => "Đại hội đảng viên",
+        AssemblyKind::DelegatesCongress => "Đại hội đại biểu",
+        AssemblyKind::Plenum => "Hội nghị",
+    }
+}
+
+pub fn assembly_from_code(code: &str) -> Option<AssemblyKind> {
+    [AssemblyKind::MembersCongress, AssemblyKind::DelegatesCongress, AssemblyKind::Plenum]
+        .into_iter()
+        .find(|k| k.code() == code)
+}
+
+pub const REGULATIONS: [(&str, &str); 2] =
+    [("190-QD/TW", "Quy định 190-QĐ/TW (2024)"), ("244-QD/TW", "Quyết định 244-QĐ/TW (2014)")];
+
+/// The congress as pages and documents use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Congress {
+    pub name: String,
+    pub organisation: String,
+    pub level: Level,
+    pub assembly_kind: AssemblyKind,
+    pub term: String,
+    pub place: String,
+    pub opens_on: Option<jiff::civil::Date>,
+    pub closes_on: Option<jiff::civil::Date>,
+    pub convening_committee: String,
+    pub regulation: String,
+}
+
+/// The congress form as submitted (all text, checked by [`App::save_congress`]).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CongressForm {
+    pub name: String,
+    pub organisation: String,
+    pub level: String,
+    pub assembly_kind: String,
+    pub term: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub opens_on: String,
+    #[serde(default)]
+    pub closes_on: String,
+    #[serde(default)]
+    pub convening_committee: String,
+    #[serde(default)]
+    pub regulation: String,
+}
+
+/// Reads a date written `dd/mm/yyyy` (as staff write it) or `yyyy-mm-dd` (as a date field sends it).
+pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
+    let t = text.trim();
+    if let Ok(d) = t.parse::<jiff::civil::Date>() {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
+    if let [d, m, y] = parts.as_slice() {
+        let (d, m, y) = (d.parse::<i8>().ok()?, m.parse::<i8>().ok()?, y.parse::<i16>().ok()?);
+        if (1900..=2100).contains(&y) {
+            return jiff::civil::Date::new(y, m, d).ok();
+        }
+    }
+    None
+}
+
+fn from_row(r: CongressRow) -> Option<Congress> {
+    Some(Congress {
+        name: r.name,
+        organisation: r.organisation,
+        level: Level::from_code(&r.level)?,
+        assembly_kind: assembly_from_code(&r.assembly_kind)?,
+        term: r.term,
+        place: r.place,
+        opens_on: r.opens_on.as_deref().and_then(parse_date),
+        closes_on: r.closes_on.as_deref().and_then(parse_date),
+        convening_committee: r.convening_committee,
+        regulation: r.regulation,
+    })
+}
+
+impl App {
+    /// The congress, if it has been set up.
+    pub async fn congress(&self) -> Result<Option<Congress>, AppError> {
+        self.read(|c| Ok(congress::get(c)?.and_then(from_row))).await
+    }
+
+    pub async fn save_congress(&self, actor: &Actor, form: CongressForm) -> Result<Congress, AppError> {
+        actor.require(Permission::EditCongress)?;
+        let mut problems = Vec::new();
+        let required = |field: &str, value: &str, label: &str, problems: &mut Vec<FieldProblem>| {
+            if value.trim().is_empty() {
+                problems.push(FieldProblem::field(field, format!("{label} không được để trống.")));
+            }
+        };
+        required("name", &form.name, "Tên đại hội", &mut problems);
+        required("organisation", &form.organisation, "Tên tổ chức đảng", &mut problems);
+        required("term", &form.term, "Nhiệm kỳ", &mut problems);
+        let level = Level::from_code(&form.level);
+        if level.is_none() {
+            problems.push(FieldProblem::field("level", "Chọn cấp tổ chức đảng."));
+        }
+        let kind = assembly_from_code(&form.assembly_kind)
+            .filter(|k| matches!(k, AssemblyKind::MembersCongress | AssemblyKind::DelegatesCongress));
+        if kind.is_none() {
+            problems.push(FieldProblem::field(
+                "assembly_kind",
+                "Chọn hình thức đại hội (đảng viên hoặc đại biểu).",
+            ));
+        }
+        let date = |field: &str, text: &str, problems: &mut Vec<FieldProblem>| {
+            if text.trim().is_empty() {
+                return None;
+            }
+            let d = parse_date(text);
+            if d.is_none() {
+                problems
+                    .push(FieldProblem::field(field, format!("Ngày \"{text}\" không hợp lệ (dd/mm/yyyy).")));
+            }
+            d
+        };
+        let opens_on = date("opens_on", &form.opens_on, &mut problems);
+        let closes_on = date("closes_on", &form.closes_on, &mut problems);
+        if let (Some(o), Some(c)) = (opens_on, closes_on)
+            && c < o
+        {
+            problems.push(FieldProblem::field("closes_on", "Ngày bế mạc trước ngày khai mạc."));
+        }
+        let regulation =
+            if form.regulation.is_empty() { "190-QD/TW".to_owned() } else { form.regulation.clone() };
+        if !REGULATIONS.iter().any(|(code, _)| *code == regulation) {
+            problems.push(FieldProblem::field("regulation", "Quy chế không có trong danh sách."));
+        }
+        let (Some(level), Some(kind)) = (level, kind) else { return Err(AppError::Invalid(problems)) };
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let congress = Congress {
+            name: form.name.trim().to_owned(),
+            organisation: form.organisation.trim().to_owned(),
+            level,
+            assembly_kind: kind,
+            term: form.term.trim().to_owned(),
+            place: form.place.trim().to_owned(),
+            opens_on,
+            closes_on,
+            convening_committee: form.convening_committee.trim().to_owned(),
+            regulation,
+        };
+        let saved = congress.clone();
+        self.act(actor, "congress.save", move |c| {
+            let row = CongressRow {
+                name: saved.name.clone(),
+                organisation: saved.organisation.clone(),
+                level: saved.level.code().into(),
+                assembly_kind: saved.assembly_kind.code().into(),
+                term: saved.term.clone(),
+                place: saved.place.clone(),
+                opens_on: saved.opens_on.map(|d| d.to_string()),
+                closes_on: saved.closes_on.map(|d| d.to_string()),
+                convening_committee: saved.convening_committee.clone(),
+                regulation: saved.regulation.clone(),
+            };
+            congress::put(c, &row)?;
+            Ok(((), serde_json::to_value(&saved).unwrap_or_else(|_| json!({}))))
+        })
+        .await?;
+        Ok(congress)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_staff_write_them() {
+        let d = jiff::civil::date(1975, 4, 30);
+        assert_eq!(parse_date("30/04/1975"), Some(d));
+        assert_eq!(parse_date("30-4-1975"), Some(d));
+        assert_eq!(parse_date("1975-04-30"), Some(d));
+        assert_eq!(parse_date("31/02/1975"), None);
+        assert_eq!(parse_date("hôm qua"), None);
+        assert_eq!(parse_date("01/01/0001"), None);
+    }
+}

@@ -1,0 +1,743 @@
+//! Elections and their lists: the convening committee's names, nominations from the floor,
+//! withdrawals decided by the congress, the opinion poll and its 30 % gate, the surplus check, the
+//! approval vote, and the ballot order — every decision taken by the rules engine.
+
+use crate::attendance::assembly_of;
+use crate::roster::Person;
+use crate::{Actor, App, AppError, FieldProblem, Permission};
+use baucu_rules::assembly::AssemblyKind;
+use baucu_rules::case::ListAnswer;
+use baucu_rules::election::{Body, Layout};
+use baucu_rules::list::check_list;
+use baucu_rules::order::ballot_order;
+use baucu_rules::poll::{ExcludeReason, decide_poll};
+use baucu_rules::roster::{drawn_from, may_stand, show_of_hands_passes, standing_committee_allowed};
+use baucu_rules::{PersonName, messages};
+use baucu_store::elections::{self as db, CandidateRow, ElectionRow};
+use baucu_store::persons;
+use baucu_store::rusqlite::Connection;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+pub fn body_from_code(code: &str) -> Option<Body> {
+    Body::ALL.into_iter().find(|b| b.code() == code)
+}
+
+/// Where a name on the list came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Proposed by the convening committee.
+    Convening,
+    /// Nominated at the congress.
+    Nomination,
+    SelfNomination,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Source::Convening, Source::Nomination, Source::SelfNomination];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Convening => "convening",
+            Source::Nomination => "nomination",
+            Source::SelfNomination => "self_nomination",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Convening => "Cấp ủy giới thiệu",
+            Source::Nomination => "Đại hội đề cử",
+            Source::SelfNomination => "Ứng cử",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateStatus {
+    /// On the election list.
+    Listed,
+    /// An outside nominee waiting for the opinion poll.
+    PendingPoll,
+    /// Not more than 30 % of those present agreed.
+    BelowGate,
+    /// Passed the gate but the list was full.
+    OverCap,
+    /// Tied with others at the list's maximum: the congress decides.
+    TiedAtCap,
+    WithdrawalRequested,
+    Withdrawn,
+}
+
+impl CandidateStatus {
+    pub const ALL: [CandidateStatus; 7] = [
+        CandidateStatus::Listed,
+        CandidateStatus::PendingPoll,
+        CandidateStatus::BelowGate,
+        CandidateStatus::OverCap,
+        CandidateStatus::TiedAtCap,
+        CandidateStatus::WithdrawalRequested,
+        CandidateStatus::Withdrawn,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CandidateStatus::Listed => "listed",
+            CandidateStatus::PendingPoll => "pending_poll",
+            CandidateStatus::BelowGate => "below_gate",
+            CandidateStatus::OverCap => "over_cap",
+            CandidateStatus::TiedAtCap => "tied_at_cap",
+            CandidateStatus::WithdrawalRequested => "withdrawal_requested",
+            CandidateStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CandidateStatus::Listed => "Trong danh sách bầu cử",
+            CandidateStatus::PendingPoll => "Chờ lấy phiếu xin ý kiến",
+            CandidateStatus::BelowGate => "Không đủ trên 30% đồng ý",
+            CandidateStatus::OverCap => "Vượt số dư tối đa",
+            CandidateStatus::TiedAtCap => "Bằng phiếu ở giới hạn, chờ đại hội quyết định",
+            CandidateStatus::WithdrawalRequested => "Xin rút, chờ đại hội quyết định",
+            CandidateStatus::Withdrawn => "Đã được rút",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub source: Source,
+    pub status: CandidateStatus,
+    pub poll_agree: Option<i64>,
+}
+
+impl Candidate {
+    fn from_row(r: &CandidateRow) -> Self {
+        Candidate {
+            id: r.id,
+            person_id: r.person_id,
+            full_name: r.full_name.clone(),
+            source: Source::from_code(&r.source).unwrap_or(Source::Nomination),
+            status: CandidateStatus::from_code(&r.status).unwrap_or(CandidateStatus::PendingPoll),
+            poll_agree: r.poll_agree,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Election {
+    pub id: i64,
+    pub body: Body,
+    pub seats: u32,
+    pub alternate_seats: u32,
+    pub assembly_kind: AssemblyKind,
+    pub parent_election_id: Option<i64>,
+    pub seats_for: Option<i64>,
+    pub seats_against: Option<i64>,
+    pub approved: bool,
+    pub approve_for: Option<i64>,
+    pub approve_against: Option<i64>,
+    pub poll_present: Option<i64>,
+    pub manual_order: bool,
+}
+
+impl Election {
+    fn from_row(r: &ElectionRow) -> Result<Self, AppError> {
+        Ok(Election {
+            id: r.id,
+            body: body_from_code(&r.body).ok_or(AppError::NotFound("loại cuộc bầu"))?,
+            seats: u32::try_from(r.seats).unwrap_or(0),
+            alternate_seats: u32::try_from(r.alternate_seats).unwrap_or(0),
+            assembly_kind: crate::congress::assembly_from_code(&r.assembly_kind)
+                .unwrap_or(AssemblyKind::Plenum),
+            parent_election_id: r.parent_election_id,
+            seats_for: r.seats_for,
+            seats_against: r.seats_against,
+            approved: r.list_status == "approved",
+            approve_for: r.approve_for,
+            approve_against: r.approve_against,
+            poll_present: r.poll_present,
+            manual_order: r.manual_order,
+        })
+    }
+
+    /// "Bầu ban chấp hành", "Bầu bí thư", … .
+    pub fn title(&self) -> String {
+        let mut t = format!("Bầu {}", messages::body(self.body));
+        if self.body == Body::Delegates && self.alternate_seats > 0 {
+            t.push_str(" (chính thức và dự khuyết)");
+        }
+        t
+    }
+}
+
+/// An election with its list, checked by the engine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ElectionDetail {
+    pub election: Election,
+    /// Every name ever put forward, in order of entry.
+    pub candidates: Vec<Candidate>,
+    /// The names on the ballot, in ballot order.
+    pub ballot: Vec<Candidate>,
+    pub layout: Option<Layout>,
+    /// The engine's check of the list as it stands.
+    pub list_check: ListAnswer,
+    /// The least agreement that passes the poll, given those present at the poll.
+    pub poll_gate: Option<u64>,
+    /// Seats a tie at the list's maximum leaves to the congress.
+    pub poll_tie_seats: Option<u64>,
+    /// Why the list cannot be approved yet (empty when it can).
+    pub blockers: Vec<String>,
+    /// People who may still be put forward.
+    pub eligible: Vec<Person>,
+    /// The body the candidates are drawn from, if any.
+    pub drawn_from: Option<String>,
+    /// Those present at the latest sitting (for the poll and the show of hands).
+    pub present: Option<u32>,
+}
+
+/// The form that creates an election.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ElectionForm {
+    pub body: String,
+    pub seats: String,
+    #[serde(default)]
+    pub alternate_seats: String,
+    #[serde(default)]
+    pub seats_for: String,
+    #[serde(default)]
+    pub seats_against: String,
+    /// The secretary elected directly by the congress.
+    #[serde(default)]
+    pub direct: Option<String>,
+}
+
+fn number(field: &str, text: &str, required: bool, problems: &mut Vec<FieldProblem>) -> Option<u32> {
+    let t = text.trim();
+    if t.is_empty() {
+        if required {
+            problems.push(FieldProblem::field(field, "Không được để trống."));
+        }
+        return None;
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n <= 100_000 => Some(n),
+        _ => {
+            problems.push(FieldProblem::field(field, format!("\"{t}\" không phải là số hợp lệ.")));
+            None
+        }
+    }
+}
+
+fn load(c: &Connection, id: i64) -> Result<(ElectionRow, Vec<CandidateRow>), AppError> {
+    let e = db::get(c, id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
+    let cands = db::candidates(c, id)?;
+    Ok((e, cands))
+}
+
+fn ensure_draft(e: &ElectionRow) -> Result<(), AppError> {
+    if e.list_status == "approved" {
+        return Err(AppError::Conflict(
+            "Danh sách bầu cử đã được đại hội thông qua; không thể thay đổi.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The names on the ballot in ballot order: manual positions if the presidium ordered them by hand,
+/// otherwise the engine's Vietnamese order (entry order breaks ties).
+fn ordered_ballot(e: &ElectionRow, cands: &[CandidateRow]) -> Vec<CandidateRow> {
+    let listed: Vec<&CandidateRow> = cands.iter().filter(|c| c.status == "listed").collect();
+    if e.manual_order {
+        let mut v: Vec<CandidateRow> = listed.into_iter().cloned().collect();
+        v.sort_by_key(|c| (c.ballot_position.unwrap_or(i64::MAX), c.entry_order));
+        return v;
+    }
+    let names: Vec<PersonName> = listed
+        .iter()
+        .map(|c| {
+            PersonName::parse(&c.full_name).unwrap_or_else(|_| PersonName::parse("?").expect("non-empty"))
+        })
+        .collect();
+    ballot_order(&names).into_iter().map(|i| listed[i].clone()).collect()
+}
+
+fn list_check_of(e: &Election, cands: &[CandidateRow]) -> Result<ListAnswer, AppError> {
+    let listed = cands.iter().filter(|c| c.status == "listed").count() as u64;
+    let convening = cands.iter().filter(|c| c.status == "listed" && c.source == "convening").count() as u64;
+    let check = check_list(e.body, e.seats, e.alternate_seats, listed, Some(convening))?;
+    Ok(ListAnswer::new(&check))
+}
+
+/// Those present at the latest sitting, from the engine's assembly.
+fn present_at_latest_sitting(c: &Connection, kind: AssemblyKind) -> Result<Option<u32>, AppError> {
+    let Some(sitting) = persons::sittings(c)?.last().cloned() else { return Ok(None) };
+    let people: Vec<Person> = persons::all(c)?.into_iter().map(Person::from_row).collect();
+    let attended: BTreeSet<i64> = persons::attended_any(c)?.into_iter().collect();
+    let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
+    Ok(assembly_of(kind, &people, &attended, &checked).ok().map(|(a, _)| a.present()))
+}
+
+impl App {
+    pub async fn elections(&self, actor: &Actor) -> Result<Vec<Election>, AppError> {
+        actor.require(Permission::ViewSetup)?;
+        let rows = self.read(|c| Ok(db::all(c)?)).await?;
+        rows.iter().map(Election::from_row).collect()
+    }
+
+    pub async fn create_election(&self, actor: &Actor, form: ElectionForm) -> Result<i64, AppError> {
+        actor.require(Permission::DefineElections)?;
+        let congress = self
+            .congress()
+            .await?
+            .ok_or_else(|| AppError::Conflict("Chưa khai báo đại hội: vào trang Đại hội trước.".into()))?;
+        let mut problems = Vec::new();
+        let body = body_from_code(&form.body);
+        if body.is_none() {
+            problems.push(FieldProblem::field("body", "Chọn nội dung bầu."));
+        }
+        let seats = number("seats", &form.seats, true, &mut problems);
+        if seats == Some(0) {
+            problems.push(FieldProblem::field("seats", "Số lượng cần bầu phải ít nhất là 1."));
+        }
+        let alternate_seats =
+            number("alternate_seats", &form.alternate_seats, false, &mut problems).unwrap_or(0);
+        if alternate_seats > 0 && body != Some(Body::Delegates) {
+            problems
+                .push(FieldProblem::field("alternate_seats", "Chỉ bầu đại biểu mới có đại biểu dự khuyết."));
+        }
+        let seats_for = number("seats_for", &form.seats_for, false, &mut problems);
+        let seats_against = number("seats_against", &form.seats_against, false, &mut problems);
+        let (Some(body), Some(seats)) = (body, seats) else { return Err(AppError::Invalid(problems)) };
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let direct = form.direct.is_some() && body == Body::Secretary;
+        let kind = match body {
+            Body::Committee | Body::Delegates => congress.assembly_kind,
+            _ if direct => congress.assembly_kind,
+            _ => AssemblyKind::Plenum,
+        };
+        let at = self.now().to_string();
+        self.act(actor, "election.create", move |c| {
+            let existing = db::all(c)?;
+            let parent = if direct {
+                None
+            } else {
+                let sources = drawn_from(body);
+                let found = sources.iter().find_map(|b| {
+                    existing.iter().rev().find(|e| e.body == b.code()).map(|e| (e.id, e.seats))
+                });
+                if !sources.is_empty() && found.is_none() {
+                    return Err(AppError::Conflict(format!(
+                        "Chưa có cuộc bầu {}: {} được bầu trong số các ủy viên {}.",
+                        messages::body(sources[0]),
+                        messages::body(body),
+                        messages::body(sources[0])
+                    )));
+                }
+                found
+            };
+            if body == Body::StandingCommittee
+                && let Some((_, committee_seats)) = parent
+                && !standing_committee_allowed(u32::try_from(committee_seats).unwrap_or(0))
+            {
+                return Err(AppError::Conflict(
+                    "Chỉ bầu ban thường vụ khi ban chấp hành có từ 9 ủy viên trở lên.".into(),
+                ));
+            }
+            let row = ElectionRow {
+                body: body.code().into(),
+                seats: i64::from(seats),
+                alternate_seats: i64::from(alternate_seats),
+                assembly_kind: kind.code().into(),
+                parent_election_id: parent.map(|(id, _)| id),
+                seats_for: seats_for.map(i64::from),
+                seats_against: seats_against.map(i64::from),
+                created_at: at,
+                ..ElectionRow::default()
+            };
+            let id = db::insert(c, &row)?;
+            Ok((
+                id,
+                json!({ "id": id, "body": body.code(), "seats": seats, "alternate_seats": alternate_seats,
+                        "assembly_kind": kind.code(), "parent_election_id": row.parent_election_id,
+                        "seats_for": seats_for, "seats_against": seats_against }),
+            ))
+        })
+        .await
+    }
+
+    pub async fn election(&self, actor: &Actor, id: i64) -> Result<ElectionDetail, AppError> {
+        actor.require(Permission::ViewSetup)?;
+        self.read(move |c| {
+            let (row, cands) = load(c, id)?;
+            let election = Election::from_row(&row)?;
+            let candidates: Vec<Candidate> = cands.iter().map(Candidate::from_row).collect();
+            let ballot: Vec<Candidate> =
+                ordered_ballot(&row, &cands).iter().map(Candidate::from_row).collect();
+            let list_check = list_check_of(&election, &cands)?;
+            let present = present_at_latest_sitting(c, election.assembly_kind)?;
+            let poll_gate = row.poll_present.map(|p| baucu_rules::poll::gate(u32::try_from(p).unwrap_or(0)));
+            let tie_count = candidates.iter().filter(|c| c.status == CandidateStatus::TiedAtCap).count();
+            let poll_tie_seats = (tie_count > 0)
+                .then(|| {
+                    let listed = ballot.len() as u64;
+                    list_check.max_list_size.map(|max| max.saturating_sub(listed))
+                })
+                .flatten();
+            let mut blockers = Vec::new();
+            for (status, text) in [
+                (CandidateStatus::PendingPoll, "còn người được đề cử, ứng cử chưa lấy phiếu xin ý kiến"),
+                (CandidateStatus::TiedAtCap, "còn người bằng phiếu ở giới hạn số dư chờ đại hội quyết định"),
+                (CandidateStatus::WithdrawalRequested, "còn đơn xin rút chờ đại hội quyết định"),
+            ] {
+                if candidates.iter().any(|c| c.status == status) {
+                    blockers.push(text.to_owned());
+                }
+            }
+            for f in &list_check.findings {
+                if f.severity == "error" {
+                    blockers.push(f.message.clone());
+                }
+            }
+            // Who may still be put forward: official members, not yet named, from the right body.
+            let named: BTreeSet<i64> = cands.iter().map(|c| c.person_id).collect();
+            let pool: Option<BTreeSet<i64>> = match row.parent_election_id {
+                Some(pid) => {
+                    Some(db::elected(c, pid)?.into_iter().filter(|(_, alt)| !alt).map(|(p, _)| p).collect())
+                }
+                None => None,
+            };
+            let eligible = persons::all(c)?
+                .into_iter()
+                .map(Person::from_row)
+                .filter(|p| may_stand(p.party_status()) && !named.contains(&p.id))
+                .filter(|p| pool.as_ref().is_none_or(|pool| pool.contains(&p.id)))
+                .collect();
+            let drawn_from = match row.parent_election_id {
+                Some(pid) => db::get(c, pid)?
+                    .and_then(|p| body_from_code(&p.body))
+                    .map(|b| messages::body(b).to_owned()),
+                None => None,
+            };
+            let layout = Layout::for_list(ballot.len() as u64, election.seats);
+            Ok(ElectionDetail {
+                election,
+                candidates,
+                ballot,
+                layout,
+                list_check,
+                poll_gate,
+                poll_tie_seats,
+                blockers,
+                eligible,
+                drawn_from,
+                present,
+            })
+        })
+        .await
+    }
+
+    /// Puts a person forward: the convening committee's names go on the list; nominations and
+    /// self-nominations wait for the opinion poll.
+    pub async fn add_candidate(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        person_id: i64,
+        source: Source,
+    ) -> Result<i64, AppError> {
+        actor.require(Permission::EditLists)?;
+        self.act(actor, "list.add", move |c| {
+            let (e, cands) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            let person = Person::from_row(persons::get(c, person_id)?.ok_or(AppError::NotFound("người này"))?);
+            if !may_stand(person.party_status()) {
+                return Err(AppError::invalid("person_id", format!("{} là đảng viên dự bị: không được ứng cử, đề cử.", person.full_name)));
+            }
+            if cands.iter().any(|c| c.person_id == person_id) {
+                return Err(AppError::invalid("person_id", format!("{} đã có tên.", person.full_name)));
+            }
+            if let Some(pid) = e.parent_election_id {
+                let pool = db::elected(c, pid)?;
+                if !pool.iter().any(|(p, alt)| *p == person_id && !alt) {
+                    return Err(AppError::invalid(
+                        "person_id",
+                        format!("{} không phải ủy viên của cơ quan vừa được bầu, nên không thể có tên ở cuộc bầu này.", person.full_name),
+                    ));
+                }
+            }
+            let status = if source == Source::Convening { CandidateStatus::Listed } else { CandidateStatus::PendingPoll };
+            let id = db::insert_candidate(c, election_id, person_id, source.code(), status.code())?;
+            Ok((id, json!({ "election_id": election_id, "candidate_id": id, "person_id": person_id,
+                            "full_name": person.full_name, "source": source.code(), "status": status.code() })))
+        })
+        .await
+    }
+
+    /// Records a request to withdraw; the congress decides with [`App::decide_withdrawal`].
+    pub async fn request_withdrawal(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        candidate_id: i64,
+    ) -> Result<(), AppError> {
+        actor.require(Permission::EditLists)?;
+        self.act(actor, "list.withdrawal_request", move |c| {
+            let (e, cands) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            let mut cand = cands.into_iter().find(|x| x.id == candidate_id).ok_or(AppError::NotFound("người có tên"))?;
+            if !matches!(cand.status.as_str(), "listed" | "pending_poll") {
+                return Err(AppError::Conflict(format!("{} không ở trạng thái có thể xin rút.", cand.full_name)));
+            }
+            cand.status = CandidateStatus::WithdrawalRequested.code().into();
+            db::update_candidate(c, &cand)?;
+            Ok(((), json!({ "election_id": election_id, "candidate_id": candidate_id, "full_name": cand.full_name })))
+        })
+        .await
+    }
+
+    /// The congress's decision on a withdrawal request (on the presidium's proposal).
+    pub async fn decide_withdrawal(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        candidate_id: i64,
+        accepted: bool,
+    ) -> Result<(), AppError> {
+        actor.require(Permission::DecideLists)?;
+        self.act(actor, "list.withdrawal_decision", move |c| {
+            let (e, cands) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            let mut cand =
+                cands.into_iter().find(|x| x.id == candidate_id).ok_or(AppError::NotFound("người có tên"))?;
+            if cand.status != CandidateStatus::WithdrawalRequested.code() {
+                return Err(AppError::Conflict(format!(
+                    "{} không có đơn xin rút chờ quyết định.",
+                    cand.full_name
+                )));
+            }
+            let back = if cand.source == "convening" || cand.poll_agree.is_some() {
+                CandidateStatus::Listed
+            } else {
+                CandidateStatus::PendingPoll
+            };
+            cand.status = if accepted { CandidateStatus::Withdrawn } else { back }.code().into();
+            db::update_candidate(c, &cand)?;
+            Ok((
+                (),
+                json!({ "election_id": election_id, "candidate_id": candidate_id, "accepted": accepted,
+                            "full_name": cand.full_name }),
+            ))
+        })
+        .await
+    }
+
+    /// Records the opinion poll on every outside nominee still in the running: those present and each
+    /// one's agreements. The engine decides who goes on the list (the 30 % gate, then the cap).
+    pub async fn record_poll(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        present: u32,
+        agrees: Vec<(i64, u32)>,
+    ) -> Result<(), AppError> {
+        actor.require(Permission::DecideLists)?;
+        self.act(actor, "list.poll", move |c| {
+            let (mut e, cands) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            let election = Election::from_row(&e)?;
+            let polled: Vec<CandidateRow> = cands
+                .iter()
+                .filter(|x| x.source != "convening" && !matches!(x.status.as_str(), "withdrawn" | "withdrawal_requested"))
+                .cloned()
+                .collect();
+            let mut agree = Vec::with_capacity(polled.len());
+            let mut problems = Vec::new();
+            for cand in &polled {
+                match agrees.iter().find(|(id, _)| *id == cand.id) {
+                    Some((_, a)) => agree.push(*a),
+                    None => {
+                        problems.push(FieldProblem::field(&format!("agree_{}", cand.id), format!("Thiếu số đồng ý của {}.", cand.full_name)));
+                        agree.push(0);
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                return Err(AppError::Invalid(problems));
+            }
+            let convening = cands.iter().filter(|x| x.source == "convening" && x.status == "listed").count() as u64;
+            let outcome = decide_poll(present, election.body, election.seats, election.alternate_seats, convening, &agree)?;
+            let tie: BTreeSet<usize> = outcome.tie.as_ref().map(|(_, v)| v.iter().copied().collect()).unwrap_or_default();
+            let mut log = Vec::new();
+            for (i, cand) in polled.iter().enumerate() {
+                let status = if outcome.included.contains(&i) {
+                    CandidateStatus::Listed
+                } else if tie.contains(&i) {
+                    CandidateStatus::TiedAtCap
+                } else {
+                    match outcome.excluded.iter().find(|(x, _)| *x == i).map(|(_, r)| *r) {
+                        Some(ExcludeReason::OverCap) => CandidateStatus::OverCap,
+                        _ => CandidateStatus::BelowGate,
+                    }
+                };
+                let mut updated = cand.clone();
+                updated.poll_agree = Some(i64::from(agree[i]));
+                updated.status = status.code().into();
+                db::update_candidate(c, &updated)?;
+                log.push(json!({ "candidate_id": cand.id, "full_name": cand.full_name, "agree": agree[i], "status": status.code() }));
+            }
+            e.poll_present = Some(i64::from(present));
+            db::update(c, &e)?;
+            Ok(((), json!({ "election_id": election_id, "present": present, "gate": outcome.gate, "nominees": log })))
+        })
+        .await
+    }
+
+    /// The congress decides a tie at the list's maximum: the chosen go on the list, the others do not.
+    pub async fn decide_poll_tie(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        chosen: Vec<i64>,
+    ) -> Result<(), AppError> {
+        actor.require(Permission::DecideLists)?;
+        let detail = self.election(actor, election_id).await?;
+        let seats = detail.poll_tie_seats.unwrap_or(0) as usize;
+        if chosen.len() > seats {
+            return Err(AppError::invalid("chosen", format!("Chỉ còn {seats} chỗ trong danh sách.")));
+        }
+        self.act(actor, "list.poll_tie_decision", move |c| {
+            let (e, cands) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            let tied: Vec<CandidateRow> = cands.into_iter().filter(|x| x.status == "tied_at_cap").collect();
+            if chosen.iter().any(|id| !tied.iter().any(|t| t.id == *id)) {
+                return Err(AppError::invalid("chosen", "Chỉ chọn trong số những người bằng phiếu."));
+            }
+            for mut t in tied {
+                t.status =
+                    if chosen.contains(&t.id) { CandidateStatus::Listed } else { CandidateStatus::OverCap }
+                        .code()
+                        .into();
+                db::update_candidate(c, &t)?;
+            }
+            Ok(((), json!({ "election_id": election_id, "chosen": chosen })))
+        })
+        .await
+    }
+
+    /// Moves a name one place up or down on the ballot (manual order, recorded).
+    pub async fn move_on_ballot(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        candidate_id: i64,
+        up: bool,
+    ) -> Result<(), AppError> {
+        actor.require(Permission::DecideLists)?;
+        self.act(actor, "list.reorder", move |c| {
+            let (mut e, cands) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            let mut ballot = ordered_ballot(&e, &cands);
+            let i = ballot
+                .iter()
+                .position(|x| x.id == candidate_id)
+                .ok_or(AppError::NotFound("người trong danh sách"))?;
+            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < ballot.len()) };
+            if let Some(j) = j {
+                ballot.swap(i, j);
+            }
+            for (pos, cand) in ballot.iter_mut().enumerate() {
+                cand.ballot_position = Some(pos as i64 + 1);
+                db::update_candidate(c, cand)?;
+            }
+            e.manual_order = true;
+            db::update(c, &e)?;
+            let order: Vec<&str> = ballot.iter().map(|x| x.full_name.as_str()).collect();
+            Ok(((), json!({ "election_id": election_id, "order": order })))
+        })
+        .await
+    }
+
+    /// Goes back to the Vietnamese alphabetical order of the engine.
+    pub async fn reset_ballot_order(&self, actor: &Actor, election_id: i64) -> Result<(), AppError> {
+        actor.require(Permission::DecideLists)?;
+        self.act(actor, "list.order_alphabetical", move |c| {
+            let (mut e, _) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            e.manual_order = false;
+            db::update(c, &e)?;
+            Ok(((), json!({ "election_id": election_id })))
+        })
+        .await
+    }
+
+    /// The approval of the list by show of hands. It passes with more than half of those present at
+    /// the latest sitting; then the ballot order is fixed and the list can no longer change.
+    pub async fn approve_list(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        in_favour: u32,
+        against: u32,
+    ) -> Result<bool, AppError> {
+        actor.require(Permission::DecideLists)?;
+        let detail = self.election(actor, election_id).await?;
+        if detail.election.approved {
+            return Err(AppError::Conflict("Danh sách đã được thông qua.".into()));
+        }
+        if !detail.blockers.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "Chưa thể biểu quyết thông qua danh sách: {}.",
+                detail.blockers.join("; ")
+            )));
+        }
+        let present = detail.present.ok_or_else(|| {
+            AppError::Conflict("Chưa điểm danh phiên họp nào: chưa biết số có mặt để biểu quyết.".into())
+        })?;
+        if u64::from(in_favour) + u64::from(against) > u64::from(present) {
+            return Err(AppError::invalid(
+                "in_favour",
+                format!("Số tán thành và không tán thành vượt số có mặt ({present})."),
+            ));
+        }
+        let passed = show_of_hands_passes(in_favour, present);
+        self.act(actor, "list.approval_vote", move |c| {
+            let (mut e, cands) = load(c, election_id)?;
+            ensure_draft(&e)?;
+            e.approve_for = Some(i64::from(in_favour));
+            e.approve_against = Some(i64::from(against));
+            if passed {
+                for (pos, mut cand) in ordered_ballot(&e, &cands).into_iter().enumerate() {
+                    cand.ballot_position = Some(pos as i64 + 1);
+                    db::update_candidate(c, &cand)?;
+                }
+                e.manual_order = true;
+                e.list_status = "approved".into();
+            }
+            db::update(c, &e)?;
+            Ok((
+                passed,
+                json!({ "election_id": election_id, "present": present, "for": in_favour,
+                                "against": against, "passed": passed }),
+            ))
+        })
+        .await
+    }
+}

@@ -1,0 +1,251 @@
+//! From the roster to the assembly (rules.md § 1, Art. 30): who is summoned, who is taken out of the
+//! base and why, and who may stand. The application counts people; these functions say how each one
+//! counts, so the base shown on the attendance page and in the minutes is the engine's.
+
+use crate::assembly::{Assembly, AssemblyKind, Exclusion};
+use crate::election::Body;
+use crate::error::RulesError;
+
+/// Đảng viên chính thức / dự bị.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartyStatus {
+    Official,
+    Probationary,
+}
+
+/// The kind of a delegate at a delegates' congress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DelegateKind {
+    /// Được bầu.
+    Elected,
+    /// Đương nhiên: a member of the convening committee.
+    ExOfficio,
+    /// Được chỉ định.
+    Appointed,
+    /// Dự khuyết.
+    Alternate,
+}
+
+/// Absence for the whole congress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Absence {
+    #[default]
+    None,
+    /// With a reason the convening committee accepted.
+    WithAcceptedReason,
+    WithoutReason,
+}
+
+/// What the roster says of one person, and whether the person attended any sitting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RosterFacts {
+    pub party_status: PartyStatus,
+    pub delegate_kind: Option<DelegateKind>,
+    pub temporarily_transferred: bool,
+    pub exempted: bool,
+    pub suspended: bool,
+    pub prosecuted: bool,
+    pub absence: Absence,
+    pub attended: bool,
+    /// An alternate summoned in place of an absent official delegate.
+    pub summoned_as_replacement: bool,
+    /// An official delegate for whom an alternate was summoned.
+    pub replaced: bool,
+}
+
+/// How one person counts towards the base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standing {
+    /// Not among the summoned at all (probationary members, alternates not summoned, delegates whose
+    /// alternate took their place).
+    NotSummoned,
+    /// Summoned, but taken out of the base for this reason.
+    Excluded(Exclusion),
+    /// Summoned and in the base.
+    Counted,
+}
+
+/// The standing of one person in an assembly of the given kind.
+pub fn standing(kind: AssemblyKind, p: &RosterFacts) -> Standing {
+    if p.party_status == PartyStatus::Probationary {
+        return Standing::NotSummoned;
+    }
+    match kind {
+        AssemblyKind::MembersCongress | AssemblyKind::Plenum => {
+            if p.suspended {
+                Standing::Excluded(Exclusion::Suspended)
+            } else if p.prosecuted {
+                Standing::Excluded(Exclusion::ProsecutedOrDetained)
+            } else if p.temporarily_transferred && !p.attended {
+                Standing::Excluded(Exclusion::TemporaryTransferAbsent)
+            } else if p.exempted && !p.attended {
+                Standing::Excluded(Exclusion::ExemptedAbsent)
+            } else if p.absence == Absence::WithAcceptedReason {
+                Standing::Excluded(Exclusion::AbsentWithAcceptedReason)
+            } else {
+                Standing::Counted
+            }
+        }
+        AssemblyKind::DelegatesCongress => {
+            let absent_whole_congress = p.absence != Absence::None;
+            match p.delegate_kind {
+                None => Standing::NotSummoned,
+                Some(DelegateKind::Alternate) if !p.summoned_as_replacement => Standing::NotSummoned,
+                Some(DelegateKind::Alternate) => Standing::Counted,
+                Some(_) if p.replaced => Standing::NotSummoned,
+                Some(DelegateKind::ExOfficio) if absent_whole_congress => {
+                    Standing::Excluded(Exclusion::CommitteeMembersAbsent)
+                }
+                Some(_) if absent_whole_congress => Standing::Excluded(Exclusion::DelegatesAbsentNotReplaced),
+                Some(_) => Standing::Counted,
+            }
+        }
+    }
+}
+
+/// The assembly a roster makes: summoned and each exclusion counted from the standings, `present` as
+/// checked in at the sitting.
+pub fn assembly_from_roster<'a>(
+    kind: AssemblyKind,
+    people: impl IntoIterator<Item = &'a RosterFacts>,
+    present: u32,
+) -> Result<Assembly, RulesError> {
+    let mut summoned: u32 = 0;
+    let mut exclusions: Vec<(Exclusion, u32)> = Vec::new();
+    for person in people {
+        match standing(kind, person) {
+            Standing::NotSummoned => continue,
+            Standing::Excluded(e) => match exclusions.iter_mut().find(|(x, _)| *x == e) {
+                Some((_, n)) => *n += 1,
+                None => exclusions.push((e, 1)),
+            },
+            Standing::Counted => {}
+        }
+        summoned = summoned.checked_add(1).ok_or_else(|| RulesError::input("roster", "quá nhiều người"))?;
+    }
+    Assembly::new(kind, summoned, present.min(summoned), &exclusions)
+}
+
+/// Only official members vote, stand or nominate (rules.md § 1).
+pub fn may_stand(status: PartyStatus) -> bool {
+    status == PartyStatus::Official
+}
+
+/// A procedural decision by show of hands passes with more than half of those present (default
+/// reading; the regulation's general rule for decisions of the congress).
+pub fn show_of_hands_passes(in_favour: u32, present: u32) -> bool {
+    u64::from(in_favour) * 2 > u64::from(present)
+}
+
+/// A standing committee is elected only when the committee has at least 9 members (rules.md § 2).
+pub fn standing_committee_allowed(committee_seats: u32) -> bool {
+    committee_seats >= 9
+}
+
+/// The body whose elected members may stand for `body`, in order of preference (rules.md § 2): the
+/// standing committee from the committee; the secretary and deputies from the standing committee, or
+/// from the committee where there is none; the inspection chair and deputies from the inspection
+/// committee. Bodies elected by the congress itself draw on the whole roster.
+pub fn drawn_from(body: Body) -> &'static [Body] {
+    match body {
+        Body::StandingCommittee => &[Body::Committee],
+        Body::Secretary | Body::DeputySecretary => &[Body::StandingCommittee, Body::Committee],
+        Body::InspectionChair | Body::InspectionDeputyChair => &[Body::InspectionCommittee],
+        Body::Committee | Body::InspectionCommittee | Body::Delegates => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn official() -> RosterFacts {
+        RosterFacts {
+            party_status: PartyStatus::Official,
+            delegate_kind: None,
+            temporarily_transferred: false,
+            exempted: false,
+            suspended: false,
+            prosecuted: false,
+            absence: Absence::None,
+            attended: true,
+            summoned_as_replacement: false,
+            replaced: false,
+        }
+    }
+
+    /// Art. 30 cl. 2: members on temporary transfer or exempted stay in B if they attend.
+    #[test]
+    fn art30_cl2_transferred_and_exempted_count_if_they_attend() {
+        let k = AssemblyKind::MembersCongress;
+        let transferred = RosterFacts { temporarily_transferred: true, ..official() };
+        assert_eq!(standing(k, &transferred), Standing::Counted);
+        let away = RosterFacts { attended: false, ..transferred };
+        assert_eq!(standing(k, &away), Standing::Excluded(Exclusion::TemporaryTransferAbsent));
+        let exempted = RosterFacts { exempted: true, attended: false, ..official() };
+        assert_eq!(standing(k, &exempted), Standing::Excluded(Exclusion::ExemptedAbsent));
+    }
+
+    /// Art. 30 cl. 2: suspended and prosecuted members are out; absence with an accepted reason is
+    /// out; absence without one stays in B; probationary members are not summoned.
+    #[test]
+    fn art30_cl2_other_exclusions() {
+        let k = AssemblyKind::MembersCongress;
+        assert_eq!(
+            standing(k, &RosterFacts { suspended: true, ..official() }),
+            Standing::Excluded(Exclusion::Suspended)
+        );
+        assert_eq!(
+            standing(k, &RosterFacts { prosecuted: true, ..official() }),
+            Standing::Excluded(Exclusion::ProsecutedOrDetained)
+        );
+        let excused = RosterFacts { absence: Absence::WithAcceptedReason, attended: false, ..official() };
+        assert_eq!(standing(k, &excused), Standing::Excluded(Exclusion::AbsentWithAcceptedReason));
+        let truant = RosterFacts { absence: Absence::WithoutReason, attended: false, ..official() };
+        assert_eq!(standing(k, &truant), Standing::Counted);
+        let probationary = RosterFacts { party_status: PartyStatus::Probationary, ..official() };
+        assert_eq!(standing(k, &probationary), Standing::NotSummoned);
+    }
+
+    /// Art. 30 cl. 3: absent committee members and absent delegates not replaced are out; a replaced
+    /// delegate gives way to the alternate summoned.
+    #[test]
+    fn art30_cl3_delegates() {
+        let k = AssemblyKind::DelegatesCongress;
+        let delegate = RosterFacts { delegate_kind: Some(DelegateKind::Elected), ..official() };
+        assert_eq!(standing(k, &delegate), Standing::Counted);
+        let absent = RosterFacts { absence: Absence::WithAcceptedReason, attended: false, ..delegate };
+        assert_eq!(standing(k, &absent), Standing::Excluded(Exclusion::DelegatesAbsentNotReplaced));
+        assert_eq!(standing(k, &RosterFacts { replaced: true, ..absent }), Standing::NotSummoned);
+        let ex_officio = RosterFacts { delegate_kind: Some(DelegateKind::ExOfficio), ..absent };
+        assert_eq!(standing(k, &ex_officio), Standing::Excluded(Exclusion::CommitteeMembersAbsent));
+        let alternate = RosterFacts { delegate_kind: Some(DelegateKind::Alternate), ..official() };
+        assert_eq!(standing(k, &alternate), Standing::NotSummoned);
+        assert_eq!(
+            standing(k, &RosterFacts { summoned_as_replacement: true, ..alternate }),
+            Standing::Counted
+        );
+        assert_eq!(standing(k, &official()), Standing::NotSummoned, "not a delegate");
+    }
+
+    #[test]
+    fn assembly_from_a_roster() {
+        let people = [
+            official(),
+            official(),
+            RosterFacts { suspended: true, ..official() },
+            RosterFacts { absence: Absence::WithAcceptedReason, attended: false, ..official() },
+            RosterFacts { party_status: PartyStatus::Probationary, ..official() },
+        ];
+        let a = assembly_from_roster(AssemblyKind::MembersCongress, &people, 2).expect("valid");
+        assert_eq!((a.summoned(), a.present(), a.base().get()), (4, 2, 2));
+    }
+
+    #[test]
+    fn show_of_hands_needs_more_than_half_of_those_present() {
+        assert!(!show_of_hands_passes(50, 100));
+        assert!(show_of_hands_passes(51, 100));
+        assert!(standing_committee_allowed(9) && !standing_committee_allowed(8));
+        assert!(!may_stand(PartyStatus::Probationary));
+    }
+}
