@@ -1,1 +1,339 @@
+//! The web face of a congress node: server-rendered Vietnamese pages and a JSON API, both over the
+//! application layer. Every route is declared once in [`routes`], with who may use it; the router,
+//! the guard that enforces it, the OpenAPI document and the security tests all read that table.
 
+mod api;
+mod guard;
+mod pages;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::routing::MethodRouter;
+use baucu_app::{App, Permission};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+pub use guard::SESSION_COOKIE;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not.
+    Public,
+    /// Any logged-in account.
+    LoggedIn,
+    /// Accounts whose role has this permission.
+    Needs(Permission),
+}
+
+/// One route of the application.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    /// What it does, for the OpenAPI document.
+    pub summary: &'static str,
+}
+
+impl RouteSpec {
+    /// Whether a request changes state (and so needs a CSRF token).
+    pub fn mutates(&self) -> bool {
+        !matches!(self.method, Method::GET | Method::HEAD | Method::OPTIONS)
+    }
+
+    pub fn is_api(&self) -> bool {
+        self.path.starts_with("/api/")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub app: App,
+}
+
+type Route = (RouteSpec, MethodRouter<AppState>);
+
+fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
+    RouteSpec { method, path, access, summary }
+}
+
+/// Every route, with its access rule and handler.
+fn table() -> Vec<Route> {
+    use Access::*;
+    use Permission::*;
+    use axum::routing::{get, post, put};
+    let mut t: Vec<Route> = vec![
+        (spec(Method::GET, "/healthz", Public, "Kiểm tra máy chủ còn chạy"), get(pages::healthz)),
+        (spec(Method::GET, "/static/style.css", Public, "Bảng kiểu của các trang"), get(pages::stylesheet)),
+        (spec(Method::GET, "/login", Public, "Trang đăng nhập"), get(pages::login_page)),
+        (spec(Method::POST, "/login", Public, "Đăng nhập"), post(pages::login_submit)),
+        (spec(Method::POST, "/logout", LoggedIn, "Đăng xuất"), post(pages::logout)),
+        (spec(Method::GET, "/", LoggedIn, "Trang tổng quan"), get(pages::home)),
+        (spec(Method::GET, "/congress", Needs(ViewSetup), "Thông tin đại hội"), get(pages::congress_page)),
+        (
+            spec(Method::POST, "/congress", Needs(EditCongress), "Lưu thông tin đại hội"),
+            post(pages::congress_submit),
+        ),
+        (
+            spec(Method::GET, "/roster", Needs(ViewSetup), "Danh sách đảng viên, đại biểu"),
+            get(pages::roster_page),
+        ),
+        (
+            spec(Method::GET, "/roster/template.xlsx", Needs(ViewSetup), "Tệp Excel mẫu"),
+            get(pages::roster_template),
+        ),
+        (
+            spec(Method::POST, "/roster/import", Needs(EditRoster), "Nhập danh sách từ Excel"),
+            post(pages::roster_import),
+        ),
+        (spec(Method::GET, "/roster/new", Needs(EditRoster), "Thêm một người"), get(pages::person_new)),
+        (spec(Method::POST, "/roster/new", Needs(EditRoster), "Lưu người mới"), post(pages::person_create)),
+        (
+            spec(Method::GET, "/roster/{id}", Needs(EditRoster), "Sửa thông tin một người"),
+            get(pages::person_edit),
+        ),
+        (
+            spec(Method::POST, "/roster/{id}", Needs(EditRoster), "Lưu thông tin một người"),
+            post(pages::person_update),
+        ),
+        (
+            spec(Method::GET, "/attendance", Needs(ViewSetup), "Điểm danh và số làm căn cứ"),
+            get(pages::attendance_page),
+        ),
+        (
+            spec(Method::POST, "/attendance/sittings", Needs(TakeAttendance), "Thêm phiên họp"),
+            post(pages::sitting_create),
+        ),
+        (
+            spec(Method::POST, "/attendance/check-in", Needs(TakeAttendance), "Điểm danh một người"),
+            post(pages::check_in),
+        ),
+        (
+            spec(Method::POST, "/attendance/check-in-name", Needs(TakeAttendance), "Điểm danh theo họ tên"),
+            post(pages::check_in_name),
+        ),
+        (
+            spec(Method::POST, "/attendance/absence", Needs(TakeAttendance), "Ghi vắng mặt cả đại hội"),
+            post(pages::absence),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/attendance/alternate",
+                Needs(TakeAttendance),
+                "Triệu tập đại biểu dự khuyết",
+            ),
+            post(pages::alternate),
+        ),
+        (spec(Method::GET, "/elections", Needs(ViewSetup), "Các cuộc bầu cử"), get(pages::elections_page)),
+        (
+            spec(Method::POST, "/elections", Needs(DefineElections), "Thêm cuộc bầu cử"),
+            post(pages::election_create),
+        ),
+        (
+            spec(Method::GET, "/elections/{id}", Needs(ViewSetup), "Danh sách bầu cử của một cuộc bầu"),
+            get(pages::election_page),
+        ),
+        (
+            spec(Method::POST, "/elections/{id}/candidates", Needs(EditLists), "Giới thiệu, đề cử, ứng cử"),
+            post(pages::candidate_add),
+        ),
+        (
+            spec(Method::POST, "/elections/{id}/withdrawal", Needs(EditLists), "Ghi đơn xin rút"),
+            post(pages::withdrawal_request),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/elections/{id}/withdrawal-decision",
+                Needs(DecideLists),
+                "Đại hội quyết định việc xin rút",
+            ),
+            post(pages::withdrawal_decision),
+        ),
+        (
+            spec(Method::POST, "/elections/{id}/poll", Needs(DecideLists), "Kết quả lấy phiếu xin ý kiến"),
+            post(pages::poll),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/elections/{id}/poll-tie",
+                Needs(DecideLists),
+                "Đại hội quyết định người bằng phiếu",
+            ),
+            post(pages::poll_tie),
+        ),
+        (
+            spec(Method::POST, "/elections/{id}/move", Needs(DecideLists), "Đổi thứ tự trên phiếu"),
+            post(pages::move_on_ballot),
+        ),
+        (
+            spec(Method::POST, "/elections/{id}/order-reset", Needs(DecideLists), "Xếp lại theo vần chữ cái"),
+            post(pages::order_reset),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/elections/{id}/approval",
+                Needs(DecideLists),
+                "Biểu quyết thông qua danh sách",
+            ),
+            post(pages::approval),
+        ),
+        (spec(Method::GET, "/admin/users", Needs(ManageUsers), "Quản lý tài khoản"), get(pages::users_page)),
+        (spec(Method::POST, "/admin/users", Needs(ManageUsers), "Tạo tài khoản"), post(pages::user_create)),
+        (
+            spec(Method::POST, "/admin/users/{id}", Needs(ManageUsers), "Sửa tài khoản"),
+            post(pages::user_update),
+        ),
+        (
+            spec(Method::POST, "/admin/users/{id}/password", Needs(ManageUsers), "Đặt lại mật khẩu"),
+            post(pages::user_password),
+        ),
+        (spec(Method::GET, "/audit", Needs(ViewSetup), "Nhật ký thao tác"), get(pages::audit_page)),
+        // JSON API: the same actions for scripts and tests.
+        (spec(Method::GET, "/api/openapi.json", LoggedIn, "This document"), get(api::openapi)),
+        (
+            spec(
+                Method::POST,
+                "/api/login",
+                Public,
+                "Log in; returns the CSRF token and sets the session cookie",
+            ),
+            post(api::login),
+        ),
+        (spec(Method::GET, "/api/congress", Needs(ViewSetup), "The congress"), get(api::congress)),
+        (
+            spec(Method::PUT, "/api/congress", Needs(EditCongress), "Set up or change the congress"),
+            put(api::congress_save),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/persons",
+                Needs(ViewSetup),
+                "The roster; ?q= searches names without diacritics",
+            ),
+            get(api::persons),
+        ),
+        (spec(Method::POST, "/api/persons", Needs(EditRoster), "Add a person"), post(api::person_create)),
+        (
+            spec(Method::PUT, "/api/persons/{id}", Needs(EditRoster), "Change a person"),
+            put(api::person_update),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/roster/import",
+                Needs(EditRoster),
+                "Import a roster .xlsx (the request body); all or nothing",
+            ),
+            post(api::roster_import),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/attendance",
+                Needs(ViewSetup),
+                "Attendance of a sitting (?sitting=) and the base",
+            ),
+            get(api::attendance),
+        ),
+        (
+            spec(Method::POST, "/api/sittings", Needs(TakeAttendance), "Add a sitting"),
+            post(api::sitting_create),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/attendance/check-in",
+                Needs(TakeAttendance),
+                "Check a person in or out of a sitting",
+            ),
+            post(api::check_in),
+        ),
+        (
+            spec(
+                Method::PUT,
+                "/api/persons/{id}/absence",
+                Needs(TakeAttendance),
+                "Whole-congress absence of a person",
+            ),
+            put(api::absence),
+        ),
+        (spec(Method::GET, "/api/elections", Needs(ViewSetup), "The elections"), get(api::elections)),
+        (
+            spec(Method::POST, "/api/elections", Needs(DefineElections), "Define an election"),
+            post(api::election_create),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/elections/{id}",
+                Needs(ViewSetup),
+                "An election with its list, checked by the engine",
+            ),
+            get(api::election),
+        ),
+        (
+            spec(Method::POST, "/api/elections/{id}/candidates", Needs(EditLists), "Put a person forward"),
+            post(api::candidate_add),
+        ),
+        (
+            spec(Method::POST, "/api/elections/{id}/poll", Needs(DecideLists), "Record the opinion poll"),
+            post(api::poll),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/elections/{id}/approval",
+                Needs(DecideLists),
+                "Record the approval vote of the list",
+            ),
+            post(api::approval),
+        ),
+    ];
+    t.shrink_to_fit();
+    t
+}
+
+/// The route table, for the guard, the OpenAPI document and the tests.
+pub fn routes() -> Vec<RouteSpec> {
+    table().into_iter().map(|(s, _)| s).collect()
+}
+
+/// The whole application as an axum router.
+pub fn router(app: App) -> Router {
+    let state = AppState { app };
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for (spec, handler) in table() {
+        let merged = match by_path.remove(spec.path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        by_path.insert(spec.path, merged);
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(path, handler);
+    }
+    router
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(20 * 1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,9 +1,11 @@
 //! `baucu`: the command-line program. It parses arguments, does the IO, and hands every decision to
-//! the rules engine (`baucu-rules`).
+//! the application layer and the rules engine.
 
 mod evaluate;
+mod node;
 
 use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,11 +19,70 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Chạy máy chủ đại hội: các máy trong hội trường mở trang web qua mạng nội bộ.
+    Serve {
+        /// Thư mục dữ liệu (chứa tệp cơ sở dữ liệu SQLite).
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Địa chỉ lắng nghe.
+        #[arg(long, default_value = "0.0.0.0:8080")]
+        listen: SocketAddr,
+        /// Tạo sẵn một đại hội mẫu (khi thư mục dữ liệu còn trống) để xem thử.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Tính một trường hợp (JSON) bằng bộ quy tắc: kết quả một lần bầu, kiểm tra danh sách, phiếu xin
     /// ý kiến, thứ tự tên. In câu trả lời JSON; mã thoát 2 khi dữ liệu sai.
     Evaluate {
         /// Tệp JSON, hoặc "-" để đọc từ đầu vào chuẩn.
         file: PathBuf,
+    },
+    /// Quản lý tài khoản.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Nhật ký thao tác.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Sao lưu cơ sở dữ liệu (được cả khi máy chủ đang chạy).
+    Backup {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Tệp sao lưu sẽ tạo (chưa tồn tại).
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Tạo tài khoản.
+    Add {
+        /// Tên đăng nhập.
+        username: String,
+        /// Vai trò: admin, organiser, presidium, board_head, board_member, operator, viewer.
+        #[arg(long)]
+        role: String,
+        /// Họ và tên.
+        #[arg(long)]
+        name: String,
+        /// Mật khẩu (nếu bỏ trống, một mật khẩu ngẫu nhiên được tạo và in ra).
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Kiểm tra chuỗi băm của nhật ký; chỉ ra mục đầu tiên bị sửa.
+    Verify {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
     },
 }
 
@@ -29,5 +90,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Evaluate { file } => evaluate::run(&file),
+        Command::Serve { data, listen, demo } => node::run(node::serve(data, listen, demo)),
+        Command::User { command: UserCommand::Add { username, role, name, password, data } } => {
+            node::run(node::user_add(data, username, role, name, password))
+        }
+        Command::Audit { command: AuditCommand::Verify { data } } => node::run(node::audit_verify(data)),
+        Command::Backup { data, to } => node::run(node::backup(data, to)),
     }
 }

@@ -1,0 +1,126 @@
+//! The guard in front of every route: who is asking (session cookie), whether a state-changing
+//! request carries the session's CSRF token, and whether the role may use the route. It reads the
+//! route table, so a route cannot be added without a rule.
+
+use crate::{Access, AppState, RouteSpec, routes};
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use baucu_app::auth::Session;
+use std::sync::OnceLock;
+
+pub const SESSION_COOKIE: &str = "baucu_session";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The largest form body read to find its CSRF token.
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The logged-in session of the request, put there by the guard.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub session: Session,
+    pub token: String,
+}
+
+fn table() -> &'static [RouteSpec] {
+    static TABLE: OnceLock<Vec<RouteSpec>> = OnceLock::new();
+    TABLE.get_or_init(routes)
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn refuse(spec: &RouteSpec, status: StatusCode, code: &str, message: &str) -> Response {
+    if spec.is_api() {
+        let body = serde_json::json!({ "error": { "code": code, "message": message } });
+        (status, axum::Json(body)).into_response()
+    } else {
+        (status, crate::pages::error_page(status, message)).into_response()
+    }
+}
+
+/// Constant-time comparison of two tokens.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
+    let method = request.method().clone();
+    let Some(spec) = table().iter().find(|s| s.path == path && s.method == method).cloned() else {
+        // Only HEAD of a GET route gets here; it is as safe as the GET.
+        return next.run(request).await;
+    };
+    let token = cookie(request.headers(), SESSION_COOKIE);
+    let session = match &token {
+        Some(t) => state.app.session(t).await.ok().flatten(),
+        None => None,
+    };
+    let (mut parts, body) = request.into_parts();
+    let Some(session) = session else {
+        if spec.access == Access::Public {
+            return next.run(Request::from_parts(parts, body)).await;
+        }
+        if spec.is_api() || spec.mutates() {
+            return refuse(&spec, StatusCode::UNAUTHORIZED, "unauthenticated", "Vui lòng đăng nhập.");
+        }
+        let next_url = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let encoded: String = serde_urlencoded::to_string([("next", next_url)]).unwrap_or_default();
+        return Redirect::to(&format!("/login?{encoded}")).into_response();
+    };
+    let mut body = body;
+    if spec.mutates() && spec.access != Access::Public {
+        let expected = session.csrf_token.as_str();
+        let from_header =
+            parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| same(v, expected));
+        let from_query = parts
+            .uri
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .is_some_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
+        let mut ok = from_header || from_query;
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !ok && is_form {
+            let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+                return refuse(&spec, StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Dữ liệu gửi lên quá lớn.");
+            };
+            ok = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .is_ok_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
+            body = Body::from(bytes);
+        }
+        if !ok {
+            return refuse(
+                &spec,
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "Yêu cầu không hợp lệ (thiếu mã xác thực biểu mẫu). Hãy tải lại trang rồi thử lại.",
+            );
+        }
+    }
+    if let Access::Needs(permission) = spec.access
+        && !session.actor.role.may(permission)
+    {
+        return refuse(
+            &spec,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Tài khoản của bạn không có quyền thực hiện việc này.",
+        );
+    }
+    parts.extensions.insert(Current { session, token: token.unwrap_or_default() });
+    next.run(Request::from_parts(parts, body)).await
+}

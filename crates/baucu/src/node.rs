@@ -1,0 +1,161 @@
+//! The commands that work on a node's data directory: serve, user add, audit verify, backup.
+
+use baucu_app::baucu_store::Store;
+use baucu_app::{App, Role, SystemClock};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub const DATABASE_FILE: &str = "baucu.sqlite";
+
+/// Demo accounts created with `serve --demo` on a fresh data directory.
+const DEMO_ACCOUNTS: [(&str, &str, Role); 3] = [
+    ("bantochuc", "Nguyễn Thị Thu (Ban tổ chức)", Role::Organiser),
+    ("doanchutich", "Trần Văn Hùng (Đoàn chủ tịch)", Role::Presidium),
+    ("kiemphieu", "Lê Minh Tuấn (Trưởng ban kiểm phiếu)", Role::BoardHead),
+];
+const DEMO_PASSWORD: &str = "demo-baucu";
+
+/// Runs an async command on a runtime and turns its outcome into an exit status.
+pub fn run(command: impl std::future::Future<Output = Result<ExitCode, String>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("baucu: không khởi động được: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("baucu: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(data: &Path) -> Result<App, String> {
+    std::fs::create_dir_all(data)
+        .map_err(|e| format!("không tạo được thư mục dữ liệu {}: {e}", data.display()))?;
+    let store = Store::open(&data.join(DATABASE_FILE))
+        .map_err(|e| format!("không mở được cơ sở dữ liệu trong {}: {e}", data.display()))?;
+    Ok(App::new(store, Arc::new(SystemClock)))
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+fn lan_addresses(listen: SocketAddr) -> Vec<String> {
+    if !listen.ip().is_unspecified() {
+        return vec![format!("http://{listen}/")];
+    }
+    let mut urls: Vec<String> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i.ip().is_ipv4())
+        .map(|i| format!("http://{}:{}/", i.ip(), listen.port()))
+        .collect();
+    urls.sort();
+    urls
+}
+
+pub async fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<ExitCode, String> {
+    init_logs();
+    let app = open(&data)?;
+    if let Some(password) = app.ensure_admin().await.map_err(|e| e.message())? {
+        println!("Đã tạo tài khoản quản trị: tên đăng nhập \"admin\", mật khẩu một lần \"{password}\".");
+        println!("Hãy đăng nhập và tạo tài khoản cho từng người; ghi lại mật khẩu này ở nơi an toàn.");
+    }
+    if demo && app.seed_demo().await.map_err(|e| e.message())? {
+        for (username, name, role) in DEMO_ACCOUNTS {
+            app.add_user_from_cli(username, name, role, DEMO_PASSWORD).await.map_err(|e| e.message())?;
+        }
+        println!(
+            "Đã tạo đại hội mẫu (150 đảng viên, đã điểm danh, danh sách bầu ban chấp hành đã thông qua)."
+        );
+        println!(
+            "Tài khoản mẫu (mật khẩu \"{DEMO_PASSWORD}\"): bantochuc (ban tổ chức), doanchutich (đoàn chủ tịch), kiemphieu (trưởng ban kiểm phiếu)."
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("không lắng nghe được ở {listen}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("baucu đang chạy. Trên các máy trong hội trường, mở trình duyệt tới:");
+    for url in lan_addresses(bound) {
+        println!("  {url}");
+    }
+    tracing::info!(%bound, data = %data.display(), "serving");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("stopping");
+    };
+    baucu_web::serve(listener, app.clone(), shutdown).await.map_err(|e| e.to_string())?;
+    app.store().close();
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn user_add(
+    data: PathBuf,
+    username: String,
+    role: String,
+    name: String,
+    password: Option<String>,
+) -> Result<ExitCode, String> {
+    let role = Role::from_code(&role).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        format!("vai trò \"{role}\" không có; chọn một trong: {}", all.join(", "))
+    })?;
+    let app = open(&data)?;
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(|| baucu_app::auth::random_token()[..16].to_owned());
+    app.add_user_from_cli(&username, &name, role, &password).await.map_err(|e| e.message())?;
+    println!("Đã tạo tài khoản \"{}\" ({}).", username.trim().to_lowercase(), role.label());
+    if generated {
+        println!("Mật khẩu: {password}");
+    }
+    app.store().close();
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn audit_verify(data: PathBuf) -> Result<ExitCode, String> {
+    let path = data.join(DATABASE_FILE);
+    if !path.exists() {
+        return Err(format!("không có cơ sở dữ liệu ở {}", path.display()));
+    }
+    let app = open(&data)?;
+    let result = app.verify_audit().await.map_err(|e| e.message())?;
+    app.store().close();
+    match result {
+        Ok(n) => {
+            println!("Nhật ký toàn vẹn: {n} mục, chuỗi băm khớp từ đầu đến cuối.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(b) => {
+            let why = match b.reason {
+                baucu_app::baucu_store::audit::BreakReason::HashMismatch => "nội dung mục này đã bị sửa",
+                baucu_app::baucu_store::audit::BreakReason::ChainBroken => {
+                    "mục này không nối với mục trước (có mục bị xóa hoặc chèn)"
+                }
+                baucu_app::baucu_store::audit::BreakReason::Gap => "thiếu mục này (đã bị xóa)",
+            };
+            println!("Nhật ký KHÔNG toàn vẹn: mục số {} — {why}.", b.seq);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub async fn backup(data: PathBuf, to: PathBuf) -> Result<ExitCode, String> {
+    if to.exists() {
+        return Err(format!("tệp {} đã có; chọn tên khác", to.display()));
+    }
+    let app = open(&data)?;
+    app.store().backup_to(to.clone()).await.map_err(|e| format!("sao lưu không được: {e}"))?;
+    app.store().close();
+    println!("Đã sao lưu vào {}.", to.display());
+    Ok(ExitCode::SUCCESS)
+}
