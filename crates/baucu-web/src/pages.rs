@@ -998,7 +998,11 @@ pub async fn election_page(
                         (csrf(&current)) button.small type="submit" { "Xếp lại theo vần chữ cái (tên, họ, tên đệm)" }
                     }
                 }
-                p.muted { @if e.manual_order { "Thứ tự do đoàn chủ tịch sắp xếp." } @else { "Xếp theo vần chữ cái tiếng Việt: tên, rồi họ, rồi tên đệm." } }
+                p.muted {
+                    @if e.approved { "Thứ tự trên phiếu đã cố định khi danh sách được thông qua." }
+                    @else if e.manual_order { "Thứ tự do đoàn chủ tịch sắp xếp." }
+                    @else { "Xếp theo vần chữ cái tiếng Việt: tên, rồi họ, rồi tên đệm." }
+                }
             }
             section.card {
                 h2 { "Giới thiệu, đề cử, ứng cử" }
