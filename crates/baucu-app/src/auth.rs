@@ -20,6 +20,8 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 pub struct Session {
     pub actor: Actor,
     pub csrf_token: String,
+    /// The password is a one-time one: the user must choose a new one first.
+    pub must_change_password: bool,
 }
 
 /// Failed login attempts by key (user name, address), kept for one window.
@@ -111,7 +113,7 @@ impl App {
                 if users::count(c)? > 0 {
                     return Ok((false, json!({ "skipped": true })));
                 }
-                users::insert(c, "admin", "Quản trị hệ thống", Role::Admin.code(), &hash, "")?;
+                users::insert(c, "admin", "Quản trị hệ thống", Role::Admin.code(), &hash, true, "")?;
                 Ok((true, json!({ "username": "admin", "role": "admin" })))
             })
             .await?;
@@ -156,7 +158,7 @@ impl App {
             Ok(((), json!({ "user_id": user_id })))
         })
         .await?;
-        Ok((token, Session { actor, csrf_token: csrf }))
+        Ok((token, Session { actor, csrf_token: csrf, must_change_password: row.must_change_password }))
     }
 
     /// The session a cookie token opens, if valid and not expired.
@@ -165,7 +167,11 @@ impl App {
         let now = self.now().to_string();
         let row = self.read(move |c| Ok(users::session(c, &hashed, &now)?)).await?;
         match row {
-            Some(s) => Ok(Some(Session { actor: actor_of(&s.user)?, csrf_token: s.csrf_token })),
+            Some(s) => Ok(Some(Session {
+                must_change_password: s.user.must_change_password,
+                actor: actor_of(&s.user)?,
+                csrf_token: s.csrf_token,
+            })),
             None => Ok(None),
         }
     }
@@ -197,7 +203,9 @@ impl App {
             .collect())
     }
 
-    /// Creates an account. The user name is lower case letters, digits, `.`, `_` or `-`.
+    /// Creates an account. The user name is lower case letters, digits, `.`, `_` or `-`. A password an
+    /// administrator chose for someone else is a one-time password; one given on the command line
+    /// (the node acting itself) is not.
     pub async fn create_user(
         &self,
         actor: &Actor,
@@ -230,11 +238,12 @@ impl App {
         let hash = hash_password(password)?;
         let full_name = full_name.trim().to_owned();
         let at = self.now().to_string();
+        let one_time = actor.user_id != Actor::system().user_id;
         self.act(actor, "user.create", move |c| {
             if users::by_username(c, &username)?.is_some() {
                 return Err(AppError::invalid("username", format!("Tên đăng nhập \"{username}\" đã có.")));
             }
-            let id = users::insert(c, &username, &full_name, role.code(), &hash, &at)?;
+            let id = users::insert(c, &username, &full_name, role.code(), &hash, one_time, &at)?;
             Ok((id, json!({ "id": id, "username": username, "full_name": full_name, "role": role.code() })))
         })
         .await
@@ -266,15 +275,45 @@ impl App {
         .await
     }
 
+    /// An administrator sets someone's password: a one-time password, and their sessions end.
     pub async fn set_password(&self, actor: &Actor, id: i64, password: &str) -> Result<(), AppError> {
-        if actor.user_id != id {
-            actor.require(Permission::ManageUsers)?;
-        }
+        actor.require(Permission::ManageUsers)?;
         check_password_rules(password)?;
         let hash = hash_password(password)?;
+        let one_time = id != actor.user_id;
         self.act(actor, "user.password", move |c| {
             users::by_id(c, id)?.ok_or(AppError::NotFound("tài khoản"))?;
-            users::set_password(c, id, &hash)?;
+            users::set_password(c, id, &hash, one_time, None)?;
+            Ok(((), json!({ "id": id })))
+        })
+        .await
+    }
+
+    /// A user changes their own password, proving the current one; their other sessions end.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        session_token: &str,
+        current: &str,
+        new: &str,
+        repeated: &str,
+    ) -> Result<(), AppError> {
+        let id = actor.user_id;
+        let row = self.read(move |c| Ok(users::by_id(c, id)?)).await?.ok_or(AppError::Unauthenticated)?;
+        if !password_matches(current, &row.password_hash) {
+            return Err(AppError::invalid("current", "Mật khẩu hiện tại không đúng."));
+        }
+        if new != repeated {
+            return Err(AppError::invalid("repeated", "Hai lần nhập mật khẩu mới không giống nhau."));
+        }
+        if new == current {
+            return Err(AppError::invalid("new", "Mật khẩu mới phải khác mật khẩu hiện tại."));
+        }
+        check_password_rules(new)?;
+        let hash = hash_password(new)?;
+        let keep = token_hash(session_token);
+        self.act(actor, "user.password_change", move |c| {
+            users::set_password(c, id, &hash, false, Some(&keep))?;
             Ok(((), json!({ "id": id })))
         })
         .await

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
         full_name TEXT NOT NULL,
         role TEXT NOT NULL,
         password_hash TEXT NOT NULL,
+        must_change_password INTEGER NOT NULL DEFAULT 0,
         active INTEGER NOT NULL DEFAULT 1,
         created_at TEXT NOT NULL
     );

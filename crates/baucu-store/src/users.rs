@@ -10,11 +10,14 @@ pub struct UserRow {
     pub full_name: String,
     pub role: String,
     pub password_hash: String,
+    /// A one-time password: the user must choose a new one before anything else.
+    pub must_change_password: bool,
     pub active: bool,
     pub created_at: String,
 }
 
-const USER_COLUMNS: &str = "id, username, full_name, role, password_hash, active, created_at";
+const USER_COLUMNS: &str =
+    "id, username, full_name, role, password_hash, must_change_password, active, created_at";
 
 fn user(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
@@ -23,8 +26,9 @@ fn user(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
         full_name: r.get(2)?,
         role: r.get(3)?,
         password_hash: r.get(4)?,
-        active: r.get(5)?,
-        created_at: r.get(6)?,
+        must_change_password: r.get(5)?,
+        active: r.get(6)?,
+        created_at: r.get(7)?,
     })
 }
 
@@ -38,11 +42,13 @@ pub fn insert(
     full_name: &str,
     role: &str,
     password_hash: &str,
+    must_change_password: bool,
     at: &str,
 ) -> Result<i64> {
     conn.execute(
-        "INSERT INTO users (username, full_name, role, password_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-        params![username, full_name, role, password_hash, at],
+        "INSERT INTO users (username, full_name, role, password_hash, must_change_password, active, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+        params![username, full_name, role, password_hash, must_change_password, at],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -76,9 +82,23 @@ pub fn update(conn: &Connection, id: i64, full_name: &str, role: &str, active: b
     Ok(())
 }
 
-pub fn set_password(conn: &Connection, id: i64, password_hash: &str) -> Result<()> {
-    conn.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![id, password_hash])?;
-    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+/// Sets a password. `keep_session` (the user's own change) keeps that session; every other session
+/// of the user ends.
+pub fn set_password(
+    conn: &Connection,
+    id: i64,
+    password_hash: &str,
+    must_change_password: bool,
+    keep_session: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+        params![id, password_hash, must_change_password],
+    )?;
+    conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+        params![id, keep_session],
+    )?;
     Ok(())
 }
 
@@ -108,11 +128,12 @@ pub fn insert_session(
 /// Times are RFC 3339 in UTC, which compare correctly as text.
 pub fn session(conn: &Connection, token_hash: &str, now: &str) -> Result<Option<SessionRow>> {
     conn.query_row(
-        "SELECT u.id, u.username, u.full_name, u.role, u.password_hash, u.active, u.created_at, s.csrf_token, s.expires_at
+        "SELECT u.id, u.username, u.full_name, u.role, u.password_hash, u.must_change_password, u.active, u.created_at,
+                s.csrf_token, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.active = 1",
         params![token_hash, now],
-        |r| Ok(SessionRow { user: user(r)?, csrf_token: r.get(7)?, expires_at: r.get(8)? }),
+        |r| Ok(SessionRow { user: user(r)?, csrf_token: r.get(8)?, expires_at: r.get(9)? }),
     )
     .optional()
     .map_err(Into::into)

@@ -49,6 +49,7 @@ async fn a_failed_action_is_rolled_back_alone_in_a_shared_commit() {
                         "Người dùng",
                         "viewer",
                         "x",
+                        false,
                         "2025-01-01T00:00:00Z",
                     )?;
                     if i % 4 == 0 { Err(Refused) } else { Ok(i) }

@@ -111,6 +111,19 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             );
         }
     }
+    // A one-time password must be replaced before anything else.
+    let exempt = ["/account/password", "/logout", "/static/style.css", "/healthz"];
+    if session.must_change_password && !exempt.contains(&spec.path) {
+        if spec.is_api() || spec.mutates() {
+            return refuse(
+                &spec,
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "Hãy đổi mật khẩu dùng một lần trước.",
+            );
+        }
+        return Redirect::to("/account/password").into_response();
+    }
     if let Access::Needs(permission) = spec.access
         && !session.actor.role.may(permission)
     {

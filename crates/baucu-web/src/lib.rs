@@ -70,6 +70,8 @@ fn table() -> Vec<Route> {
         (spec(Method::GET, "/login", Public, "Trang đăng nhập"), get(pages::login_page)),
         (spec(Method::POST, "/login", Public, "Đăng nhập"), post(pages::login_submit)),
         (spec(Method::POST, "/logout", LoggedIn, "Đăng xuất"), post(pages::logout)),
+        (spec(Method::GET, "/account/password", LoggedIn, "Đổi mật khẩu"), get(pages::password_page)),
+        (spec(Method::POST, "/account/password", LoggedIn, "Lưu mật khẩu mới"), post(pages::password_submit)),
         (spec(Method::GET, "/", LoggedIn, "Trang tổng quan"), get(pages::home)),
         (spec(Method::GET, "/congress", Needs(ViewSetup), "Thông tin đại hội"), get(pages::congress_page)),
         (

@@ -88,6 +88,7 @@ fn layout(title: &str, current: Option<&Current>, active: &str, notice: &Notice,
                         form.logout method="post" action="/logout" {
                             (csrf(c))
                             span.who { (c.session.actor.full_name) " · " (role.label()) }
+                            a.who href="/account/password" { "Đổi mật khẩu" }
                             button.link type="submit" { "Đăng xuất" }
                         }
                     }
@@ -224,6 +225,54 @@ pub async fn logout(State(state): State<AppState>, Extension(current): Extension
     let _ = state.app.logout(&current.session.actor, &current.token).await;
     let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     ([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Own password
+
+pub async fn password_page(Extension(current): Extension<Current>, Query(notice): Query<Notice>) -> Markup {
+    password_view(&current, &notice)
+}
+
+fn password_view(current: &Current, notice: &Notice) -> Markup {
+    let content = html! {
+        @if current.session.must_change_password {
+            p.notice.warn { "Bạn đang dùng mật khẩu một lần. Hãy đặt mật khẩu mới (ít nhất 8 ký tự) trước khi làm việc." }
+        }
+        form.card.narrow method="post" action="/account/password" {
+            (csrf(current))
+            label { "Mật khẩu hiện tại" input name="current" type="password" autocomplete="current-password" required autofocus; }
+            label { "Mật khẩu mới" input name="new" type="password" autocomplete="new-password" required; }
+            label { "Nhập lại mật khẩu mới" input name="repeated" type="password" autocomplete="new-password" required; }
+            button.primary type="submit" { "Đổi mật khẩu" }
+        }
+    };
+    layout("Đổi mật khẩu", Some(current), "", notice, content)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OwnPasswordForm {
+    current: String,
+    new: String,
+    repeated: String,
+}
+
+pub async fn password_submit(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Form(f): Form<OwnPasswordForm>,
+) -> Response {
+    match state
+        .app
+        .change_own_password(&current.session.actor, &current.token, &f.current, &f.new, &f.repeated)
+        .await
+    {
+        Ok(()) => back("/", Ok("Đã đổi mật khẩu.".into())),
+        Err(e) => {
+            let notice = Notice { ok: None, err: Some(e.message()) };
+            (StatusCode::UNPROCESSABLE_ENTITY, password_view(&current, &notice)).into_response()
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
