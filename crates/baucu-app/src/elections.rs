@@ -156,6 +156,10 @@ pub struct Election {
     pub manual_order: bool,
 }
 
+pub(crate) fn election_from_row(r: &ElectionRow) -> Result<Election, AppError> {
+    Election::from_row(r)
+}
+
 impl Election {
     fn from_row(r: &ElectionRow) -> Result<Self, AppError> {
         Ok(Election {

@@ -5,6 +5,7 @@
 pub mod attendance;
 pub mod auth;
 pub mod congress;
+pub mod counting;
 pub mod demo;
 pub mod elections;
 pub mod roster;
@@ -109,15 +110,24 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Organiser => {
-                matches!(
-                    permission,
-                    ViewSetup | EditCongress | EditRoster | TakeAttendance | DefineElections | EditLists
-                )
+            Role::Organiser => matches!(
+                permission,
+                ViewSetup
+                    | EditCongress
+                    | EditRoster
+                    | TakeAttendance
+                    | DefineElections
+                    | EditLists
+                    | ViewCounting
+            ),
+            Role::Presidium => {
+                matches!(permission, ViewSetup | TakeAttendance | DecideLists | RunRounds | ViewCounting)
             }
-            Role::Presidium => matches!(permission, ViewSetup | TakeAttendance | DecideLists),
-            Role::BoardHead | Role::BoardMember => matches!(permission, ViewSetup),
-            Role::Operator | Role::Viewer => false,
+            Role::BoardHead | Role::BoardMember => {
+                matches!(permission, ViewSetup | ManageCounting | EnterBallots | ViewCounting)
+            }
+            Role::Operator => matches!(permission, EnterBallots),
+            Role::Viewer => false,
         }
     }
 }
@@ -136,6 +146,14 @@ pub enum Permission {
     /// The presidium's decisions: poll results, withdrawals, ties at the cap, list approval, order.
     DecideLists,
     ManageUsers,
+    /// The presidium: open rounds, decide what follows a result, publish.
+    RunRounds,
+    /// The counting board: stacks and operators, ballots issued, resolving differences, closing.
+    ManageCounting,
+    /// Key ballots on the entries assigned to oneself.
+    EnterBallots,
+    /// See rounds, progress and results before they are published.
+    ViewCounting,
 }
 
 /// Who is acting.
@@ -271,11 +289,23 @@ pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
     limiter: Arc<Mutex<auth::LoginLimiter>>,
+    events: tokio::sync::broadcast::Sender<counting::Event>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())) }
+        let (events, _) = tokio::sync::broadcast::channel(256);
+        Self { store, clock, limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())), events }
+    }
+
+    /// Counting events (progress, results, publication), for live pages.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<counting::Event> {
+        self.events.subscribe()
+    }
+
+    pub(crate) fn notify(&self, event: counting::Event) {
+        // Nobody listening is fine.
+        let _ = self.events.send(event);
     }
 
     pub fn store(&self) -> &Store {

@@ -332,3 +332,109 @@ mod tests {
         assert_eq!(Ballot::strike((1..=10).collect()).read(spec), Ok(Validity::Valid));
     }
 }
+
+/// Why a ballot code could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeError(pub String);
+
+impl Ballot {
+    /// The canonical one-line form of a ballot, used to store entries and compare them:
+    /// `x:2,5` (strike list, positions ascending; `x:` when nothing is struck),
+    /// `m:aadbn` (agree/disagree list: `a` agree, `d` disagree, `b` both, `n` none, one per row),
+    /// followed by `!n` (not issued), `!w` (write-in), `!s` (signed) when set. Two readings of the
+    /// same paper give the same code.
+    pub fn to_code(&self) -> String {
+        let mut code = match &self.content {
+            BallotContent::Strike(struck) => {
+                let mut s = struck.clone();
+                s.sort_unstable();
+                let list: Vec<String> = s.iter().map(u32::to_string).collect();
+                format!("x:{}", list.join(","))
+            }
+            BallotContent::AgreeDisagree(marks) => {
+                let m: String = marks
+                    .iter()
+                    .map(|m| match m {
+                        Mark::Agree => 'a',
+                        Mark::Disagree => 'd',
+                        Mark::Both => 'b',
+                        Mark::None => 'n',
+                    })
+                    .collect();
+                format!("m:{m}")
+            }
+        };
+        for (on, flag) in
+            [(self.flags.not_issued, "!n"), (self.flags.write_in, "!w"), (self.flags.signed, "!s")]
+        {
+            if on {
+                code.push_str(flag);
+            }
+        }
+        code
+    }
+
+    /// Reads a code written by [`Ballot::to_code`] (positions in any order are accepted).
+    pub fn from_code(code: &str) -> Result<Self, CodeError> {
+        let bad = |why: &str| CodeError(format!("mã phiếu \"{code}\" không hợp lệ: {why}"));
+        let mut parts = code.trim().split('!');
+        let body = parts.next().unwrap_or_default();
+        let mut flags = BallotFlags::default();
+        for f in parts {
+            match f {
+                "n" => flags.not_issued = true,
+                "w" => flags.write_in = true,
+                "s" => flags.signed = true,
+                _ => return Err(bad("cờ không rõ")),
+            }
+        }
+        let content = if let Some(list) = body.strip_prefix("x:") {
+            let struck = if list.is_empty() {
+                Vec::new()
+            } else {
+                list.split(',')
+                    .map(|p| p.trim().parse::<u32>().map_err(|_| bad("số thứ tự")))
+                    .collect::<Result<_, _>>()?
+            };
+            BallotContent::Strike(struck)
+        } else if let Some(marks) = body.strip_prefix("m:") {
+            let marks = marks
+                .chars()
+                .map(|c| match c {
+                    'a' => Ok(Mark::Agree),
+                    'd' => Ok(Mark::Disagree),
+                    'b' => Ok(Mark::Both),
+                    'n' => Ok(Mark::None),
+                    _ => Err(bad("dấu không rõ")),
+                })
+                .collect::<Result<_, _>>()?;
+            BallotContent::AgreeDisagree(marks)
+        } else {
+            return Err(bad("phải bắt đầu bằng x: hoặc m:"));
+        };
+        Ok(Ballot { content, flags })
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_canonical() {
+        let mut b = Ballot::strike(vec![5, 2]);
+        b.flags.signed = true;
+        assert_eq!(b.to_code(), "x:2,5!s");
+        assert_eq!(Ballot::from_code("x:5,2!s").map(|b| b.to_code()), Ok("x:2,5!s".into()));
+        assert_eq!(Ballot::from_code("x:").map(|b| b.content), Ok(BallotContent::Strike(vec![])));
+        let m = Ballot::marks(vec![Mark::Agree, Mark::Disagree, Mark::Both, Mark::None]);
+        assert_eq!(m.to_code(), "m:adbn");
+        assert_eq!(
+            Ballot::from_code("m:adbn!n!w").map(|b| (b.flags.not_issued, b.flags.write_in)),
+            Ok((true, true))
+        );
+        for bad in ["", "y:1", "x:a", "m:z", "x:1!q"] {
+            assert!(Ballot::from_code(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod congress;
+pub mod counting;
 pub mod elections;
 pub mod persons;
 pub mod schema;

@@ -121,6 +121,81 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     "#,
+    // 2: counting — rounds, stacks, independent entries, ballots, the board's resolutions.
+    r#"
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        election_id INTEGER NOT NULL REFERENCES elections(id),
+        number INTEGER NOT NULL,
+        purpose TEXT NOT NULL,
+        tie_for TEXT,
+        seats INTEGER NOT NULL,
+        alternate_seats INTEGER NOT NULL DEFAULT 0,
+        entries_per_stack INTEGER NOT NULL,
+        assembly TEXT NOT NULL,
+        status TEXT NOT NULL,
+        ballots_issued INTEGER,
+        result TEXT,
+        decision TEXT,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        published_at TEXT,
+        UNIQUE (election_id, number)
+    );
+    CREATE TABLE round_candidates (
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        position INTEGER NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES persons(id),
+        full_name TEXT NOT NULL,
+        PRIMARY KEY (round_id, position)
+    );
+    CREATE TABLE stacks (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        stack_id INTEGER NOT NULL REFERENCES stacks(id),
+        slot INTEGER NOT NULL,
+        operator_id INTEGER NOT NULL REFERENCES users(id),
+        status TEXT NOT NULL,
+        UNIQUE (stack_id, slot),
+        UNIQUE (stack_id, operator_id)
+    );
+    CREATE TABLE ballots (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES entries(id),
+        seq INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        entered_at TEXT NOT NULL,
+        UNIQUE (entry_id, seq)
+    );
+    CREATE TABLE resolutions (
+        stack_id INTEGER NOT NULL REFERENCES stacks(id),
+        seq INTEGER NOT NULL,
+        code TEXT,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (stack_id, seq)
+    );
+    CREATE TABLE journal (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        stack_id INTEGER,
+        entry_id INTEGER,
+        seq INTEGER,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX journal_round ON journal(round_id, id);
+    "#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

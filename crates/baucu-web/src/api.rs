@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use baucu_app::AppError;
 use baucu_app::congress::CongressForm;
+use baucu_app::counting::NextDecision;
 use baucu_app::elections::{ElectionForm, Source};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -333,4 +334,205 @@ pub async fn openapi() -> Json<Value> {
             }
         }
     }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting
+
+#[derive(Debug, Deserialize)]
+pub struct RoundOpenBody {
+    #[serde(default = "two")]
+    entries_per_stack: u32,
+}
+
+fn two() -> u32 {
+    2
+}
+
+pub async fn round_open(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+    Json(b): Json<RoundOpenBody>,
+) -> Response {
+    reply(
+        state
+            .app
+            .open_first_round(&c.session.actor, id, b.entries_per_stack)
+            .await
+            .map(|id| json!({ "id": id })),
+    )
+}
+
+pub async fn round(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    reply(state.app.round(&c.session.actor, id).await)
+}
+
+pub async fn round_ballots(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    reply(state.app.agreed_ballots(&c.session.actor, id).await)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IssuedBody {
+    issued: u32,
+}
+
+pub async fn issued(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+    Json(b): Json<IssuedBody>,
+) -> Response {
+    reply(state.app.set_issued(&c.session.actor, id, b.issued).await.map(|()| json!({ "ok": true })))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StackBody {
+    name: String,
+    operators: Vec<i64>,
+}
+
+pub async fn stack_create(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+    Json(b): Json<StackBody>,
+) -> Response {
+    reply(
+        state
+            .app
+            .create_stack(&c.session.actor, id, &b.name, b.operators)
+            .await
+            .map(|id| json!({ "id": id })),
+    )
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    reply(state.app.close_round(&c.session.actor, id).await)
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+    Json(b): Json<NextDecision>,
+) -> Response {
+    reply(state.app.decide_next(&c.session.actor, id, b).await.map(|next| json!({ "next_round": next })))
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    reply(state.app.publish(&c.session.actor, id).await.map(|()| json!({ "ok": true })))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResolveBody {
+    seq: i64,
+    /// The correct reading; `null` when the ballot does not exist.
+    code: Option<String>,
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+    Json(b): Json<ResolveBody>,
+) -> Response {
+    reply(
+        state
+            .app
+            .resolve(&c.session.actor, id, b.seq, b.code)
+            .await
+            .map(|status| json!({ "stack_status": status })),
+    )
+}
+
+pub async fn my_entries(State(state): State<AppState>, Extension(c): Extension<Current>) -> Response {
+    reply(state.app.my_entries(&c.session.actor).await.map(|v| {
+        v.into_iter()
+            .map(|(e, stack, round)| json!({ "entry": e, "stack": stack, "round": round }))
+            .collect::<Vec<_>>()
+    }))
+}
+
+pub async fn entry(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    reply(state.app.entry(&c.session.actor, id).await)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeQuery {
+    code: String,
+}
+
+pub async fn check(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    reply(state.app.check_ballot(&c.session.actor, id, q.code).await)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BallotBody {
+    code: String,
+    key: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+    Json(b): Json<BallotBody>,
+) -> Response {
+    reply(state.app.submit_ballot(&c.session.actor, id, b.code, b.key).await)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CorrectBody {
+    code: String,
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path((id, seq)): Path<(i64, i64)>,
+    Json(b): Json<CorrectBody>,
+) -> Response {
+    reply(state.app.correct_ballot(&c.session.actor, id, seq, b.code).await)
+}
+
+pub async fn undo(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    reply(state.app.undo_last_ballot(&c.session.actor, id).await.map(|removed| json!({ "removed": removed })))
+}
+
+pub async fn finish(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    reply(state.app.finish_entry(&c.session.actor, id).await.map(|status| json!({ "stack_status": status })))
 }

@@ -3,6 +3,7 @@
 //! the guard that enforces it, the OpenAPI document and the security tests all read that table.
 
 mod api;
+mod counting;
 mod guard;
 mod pages;
 
@@ -64,7 +65,7 @@ fn table() -> Vec<Route> {
     use Access::*;
     use Permission::*;
     use axum::routing::{get, post, put};
-    let mut t: Vec<Route> = vec![
+    vec![
         (spec(Method::GET, "/healthz", Public, "Kiểm tra máy chủ còn chạy"), get(pages::healthz)),
         (spec(Method::GET, "/static/style.css", Public, "Bảng kiểu của các trang"), get(pages::stylesheet)),
         (spec(Method::GET, "/login", Public, "Trang đăng nhập"), get(pages::login_page)),
@@ -196,6 +197,95 @@ fn table() -> Vec<Route> {
             post(pages::user_password),
         ),
         (spec(Method::GET, "/audit", Needs(ViewSetup), "Nhật ký thao tác"), get(pages::audit_page)),
+        // Counting.
+        (
+            spec(Method::POST, "/elections/{id}/rounds", Needs(RunRounds), "Mở lần bầu thứ nhất"),
+            post(counting::round_open),
+        ),
+        (
+            spec(Method::GET, "/rounds/{id}", Needs(ViewCounting), "Lần bầu: tiến độ kiểm phiếu và kết quả"),
+            get(counting::round_page),
+        ),
+        (
+            spec(Method::GET, "/rounds/{id}/events", Needs(ViewCounting), "Cập nhật tiến độ trực tiếp"),
+            get(counting::round_events),
+        ),
+        (
+            spec(Method::GET, "/rounds/{id}/journal", Needs(ViewCounting), "Nhật ký nhập phiếu"),
+            get(counting::journal_page),
+        ),
+        (
+            spec(Method::POST, "/rounds/{id}/issued", Needs(ManageCounting), "Ghi số phiếu phát ra"),
+            post(counting::issued),
+        ),
+        (
+            spec(Method::POST, "/rounds/{id}/stacks", Needs(ManageCounting), "Giao một chồng phiếu"),
+            post(counting::stack_create),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/rounds/{id}/close",
+                Needs(ManageCounting),
+                "Kết thúc kiểm phiếu, tính kết quả",
+            ),
+            post(counting::close),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/rounds/{id}/decide",
+                Needs(RunRounds),
+                "Quyết định của đoàn chủ tịch sau kết quả",
+            ),
+            post(counting::decide),
+        ),
+        (
+            spec(Method::POST, "/rounds/{id}/publish", Needs(RunRounds), "Công bố kết quả"),
+            post(counting::publish),
+        ),
+        (
+            spec(Method::GET, "/stacks/{id}", Needs(ViewCounting), "Đối chiếu một chồng phiếu"),
+            get(counting::stack_page),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/stacks/{id}/resolve",
+                Needs(ManageCounting),
+                "Ban kiểm phiếu quyết định phiếu chênh lệch",
+            ),
+            post(counting::resolve),
+        ),
+        (
+            spec(Method::POST, "/entries/{id}/reopen", Needs(ManageCounting), "Mở lại một lượt nhập"),
+            post(counting::reopen),
+        ),
+        (
+            spec(Method::GET, "/entry", Needs(EnterBallots), "Các chồng phiếu được giao"),
+            get(counting::my_entries),
+        ),
+        (
+            spec(Method::GET, "/entry/{id}", Needs(EnterBallots), "Màn hình nhập phiếu"),
+            get(counting::entry_page),
+        ),
+        (
+            spec(Method::GET, "/static/entry.js", Public, "Mã của màn hình nhập phiếu"),
+            get(counting::entry_script),
+        ),
+        (spec(Method::GET, "/static/live.js", Public, "Mã cập nhật trực tiếp"), get(counting::live_script)),
+        (
+            spec(Method::GET, "/results", Public, "Kết quả đã công bố (màn chiếu)"),
+            get(counting::results_page),
+        ),
+        (
+            spec(Method::GET, "/results/fragment", Public, "Phần kết quả của màn chiếu"),
+            get(counting::results_fragment),
+        ),
+        (
+            spec(Method::GET, "/results/events", Public, "Báo có kết quả mới công bố"),
+            get(counting::results_events),
+        ),
         // JSON API: the same actions for scripts and tests.
         (spec(Method::GET, "/api/openapi.json", LoggedIn, "This document"), get(api::openapi)),
         (
@@ -297,9 +387,116 @@ fn table() -> Vec<Route> {
             ),
             post(api::approval),
         ),
-    ];
-    t.shrink_to_fit();
-    t
+        (
+            spec(
+                Method::POST,
+                "/api/elections/{id}/rounds",
+                Needs(RunRounds),
+                "Open the first round of an election",
+            ),
+            post(api::round_open),
+        ),
+        (
+            spec(Method::GET, "/api/rounds/{id}", Needs(ViewCounting), "A round: stacks, progress, result"),
+            get(api::round),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/rounds/{id}/ballots",
+                Needs(ViewCounting),
+                "The agreed ballot codes of the accepted stacks",
+            ),
+            get(api::round_ballots),
+        ),
+        (
+            spec(Method::POST, "/api/rounds/{id}/issued", Needs(ManageCounting), "Record ballots issued"),
+            post(api::issued),
+        ),
+        (
+            spec(Method::POST, "/api/rounds/{id}/stacks", Needs(ManageCounting), "Hand a stack to operators"),
+            post(api::stack_create),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/rounds/{id}/close",
+                Needs(ManageCounting),
+                "Close the round; the engine computes the result",
+            ),
+            post(api::close),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/rounds/{id}/decide",
+                Needs(RunRounds),
+                "The presidium's decision after the result",
+            ),
+            post(api::decide),
+        ),
+        (
+            spec(Method::POST, "/api/rounds/{id}/publish", Needs(RunRounds), "Publish the result"),
+            post(api::publish),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/stacks/{id}/resolve",
+                Needs(ManageCounting),
+                "The board's reading of a differing ballot",
+            ),
+            post(api::resolve),
+        ),
+        (
+            spec(Method::GET, "/api/entry", Needs(EnterBallots), "The entries assigned to me"),
+            get(api::my_entries),
+        ),
+        (
+            spec(Method::GET, "/api/entries/{id}", Needs(EnterBallots), "My entry with its ballots"),
+            get(api::entry),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/api/entries/{id}/check",
+                Needs(EnterBallots),
+                "The engine's verdict on a ballot as typed (?code=)",
+            ),
+            get(api::check),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/entries/{id}/ballots",
+                Needs(EnterBallots),
+                "Store one ballot ({code, key}); idempotent by key",
+            ),
+            post(api::submit),
+        ),
+        (
+            spec(
+                Method::PUT,
+                "/api/entries/{id}/ballots/{seq}",
+                Needs(EnterBallots),
+                "Correct an earlier ballot",
+            ),
+            put(api::correct),
+        ),
+        (
+            spec(Method::POST, "/api/entries/{id}/undo", Needs(EnterBallots), "Take back the last ballot"),
+            post(api::undo),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/entries/{id}/finish",
+                Needs(EnterBallots),
+                "The stack is keyed: finish the entry",
+            ),
+            post(api::finish),
+        ),
+    ]
 }
 
 /// The route table, for the guard, the OpenAPI document and the tests.

@@ -43,7 +43,7 @@ fn csrf(current: &Current) -> Markup {
 }
 
 /// Redirects to `to` with a notice.
-fn back(to: &str, result: Result<String, AppError>) -> Response {
+pub(crate) fn back(to: &str, result: Result<String, AppError>) -> Response {
     let (key, text) = match result {
         Ok(m) => ("ok", m),
         Err(e) => ("err", e.message()),
@@ -58,7 +58,13 @@ fn nav_item(href: &str, label: &str, key: &str, active: &str) -> Markup {
 }
 
 /// The frame of every page.
-fn layout(title: &str, current: Option<&Current>, active: &str, notice: &Notice, content: Markup) -> Markup {
+pub(crate) fn layout(
+    title: &str,
+    current: Option<&Current>,
+    active: &str,
+    notice: &Notice,
+    content: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="vi" {
@@ -80,6 +86,9 @@ fn layout(title: &str, current: Option<&Current>, active: &str, notice: &Notice,
                                 (nav_item("/attendance", "Điểm danh", "3", active))
                                 (nav_item("/elections", "Bầu cử", "4", active))
                                 (nav_item("/audit", "Nhật ký", "5", active))
+                            }
+                            @if role.may(Permission::EnterBallots) {
+                                (nav_item("/entry", "Nhập phiếu", "7", active))
                             }
                             @if role.may(Permission::ManageUsers) {
                                 (nav_item("/admin/users", "Tài khoản", "6", active))
@@ -987,6 +996,12 @@ pub async fn election_page(
         Ok(d) => d,
         Err(e) => return app_error(e),
     };
+    let rounds = if actor.role.may(Permission::ViewCounting) {
+        state.app.rounds_of(actor, id).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let run = actor.role.may(Permission::RunRounds);
     let e = &d.election;
     let edit = actor.role.may(Permission::EditLists) && !e.approved;
     let decide = actor.role.may(Permission::DecideLists) && !e.approved;
@@ -1005,6 +1020,25 @@ pub async fn election_page(
         d.candidates.iter().filter(|c| c.status == CandidateStatus::WithdrawalRequested).collect();
     let check = &d.list_check;
     let content = html! {
+        @if e.approved && (run || !rounds.is_empty()) {
+            section.card {
+                h2 { "Các lần bầu" }
+                @if rounds.is_empty() { p { "Chưa mở lần bầu nào." } }
+                ul { @for r in &rounds {
+                    li { a href={ "/rounds/" (r.id) } { (r.title()) } " — "
+                        @if r.published { "đã công bố" } @else if r.closed { "đã có kết quả" } @else { "đang kiểm phiếu" } }
+                } }
+                @if run && rounds.is_empty() {
+                    form.inline method="post" action={ "/elections/" (id) "/rounds" } {
+                        (csrf(&current))
+                        label { "Mỗi chồng phiếu nhập độc lập" select name="entries_per_stack" {
+                            option value="2" selected { "2 lần (khuyến nghị)" } option value="3" { "3 lần" } option value="1" { "1 lần" }
+                        } }
+                        button.primary type="submit" { "Mở lần bầu thứ nhất" }
+                    }
+                }
+            }
+        }
         section.card.summary {
             p {
                 "Số lượng cần bầu: " strong { (e.seats) } @if e.alternate_seats > 0 { " chính thức, " strong { (e.alternate_seats) } " dự khuyết" }

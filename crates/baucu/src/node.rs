@@ -10,10 +10,14 @@ use std::sync::Arc;
 pub const DATABASE_FILE: &str = "baucu.sqlite";
 
 /// Demo accounts created with `serve --demo` on a fresh data directory.
-const DEMO_ACCOUNTS: [(&str, &str, Role); 3] = [
+const DEMO_ACCOUNTS: [(&str, &str, Role); 7] = [
     ("bantochuc", "Nguyễn Thị Thu (Ban tổ chức)", Role::Organiser),
     ("doanchutich", "Trần Văn Hùng (Đoàn chủ tịch)", Role::Presidium),
     ("kiemphieu", "Lê Minh Tuấn (Trưởng ban kiểm phiếu)", Role::BoardHead),
+    ("nhapphieu1", "Phạm Thị Lan (Nhập phiếu)", Role::Operator),
+    ("nhapphieu2", "Đỗ Văn Nam (Nhập phiếu)", Role::Operator),
+    ("nhapphieu3", "Vũ Thị Hà (Nhập phiếu)", Role::Operator),
+    ("nhapphieu4", "Bùi Quang Minh (Nhập phiếu)", Role::Operator),
 ];
 const DEMO_PASSWORD: &str = "demo-baucu";
 
@@ -78,7 +82,7 @@ pub async fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<Exit
             "Đã tạo đại hội mẫu (150 đảng viên, đã điểm danh, danh sách bầu ban chấp hành đã thông qua)."
         );
         println!(
-            "Tài khoản mẫu (mật khẩu \"{DEMO_PASSWORD}\"): bantochuc (ban tổ chức), doanchutich (đoàn chủ tịch), kiemphieu (trưởng ban kiểm phiếu)."
+            "Tài khoản mẫu (mật khẩu \"{DEMO_PASSWORD}\"): bantochuc (ban tổ chức), doanchutich (đoàn chủ tịch), kiemphieu (trưởng ban kiểm phiếu), nhapphieu1 đến nhapphieu4 (nhập phiếu)."
         );
     }
     let listener = tokio::net::TcpListener::bind(listen)

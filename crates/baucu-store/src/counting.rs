@@ -1,0 +1,369 @@
+//! Rounds, stacks, the operators' independent entries, ballots, the board's resolutions, and the
+//! journal of every entry, correction and decision.
+
+use crate::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+        .map_err(Into::into)
+}
+
+pub fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoundRow {
+    pub id: i64,
+    pub election_id: i64,
+    pub number: i64,
+    pub purpose: String,
+    pub tie_for: Option<String>,
+    pub seats: i64,
+    pub alternate_seats: i64,
+    pub entries_per_stack: i64,
+    /// The assembly as the engine took it at the opening (JSON).
+    pub assembly: String,
+    pub status: String,
+    pub ballots_issued: Option<i64>,
+    /// The engine's answer once the round is closed (JSON).
+    pub result: Option<String>,
+    /// The presidium's decision after the result (JSON).
+    pub decision: Option<String>,
+    pub opened_at: String,
+    pub closed_at: Option<String>,
+    pub published_at: Option<String>,
+}
+
+const ROUND_COLUMNS: &str =
+    "id, election_id, number, purpose, tie_for, seats, alternate_seats, entries_per_stack,
+    assembly, status, ballots_issued, result, decision, opened_at, closed_at, published_at";
+
+fn round(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundRow> {
+    Ok(RoundRow {
+        id: r.get(0)?,
+        election_id: r.get(1)?,
+        number: r.get(2)?,
+        purpose: r.get(3)?,
+        tie_for: r.get(4)?,
+        seats: r.get(5)?,
+        alternate_seats: r.get(6)?,
+        entries_per_stack: r.get(7)?,
+        assembly: r.get(8)?,
+        status: r.get(9)?,
+        ballots_issued: r.get(10)?,
+        result: r.get(11)?,
+        decision: r.get(12)?,
+        opened_at: r.get(13)?,
+        closed_at: r.get(14)?,
+        published_at: r.get(15)?,
+    })
+}
+
+pub fn insert_round(conn: &Connection, r: &RoundRow, candidates: &[(i64, String)]) -> Result<i64> {
+    let number: i64 = conn.query_row(
+        "SELECT coalesce(max(number), 0) + 1 FROM rounds WHERE election_id = ?1",
+        [r.election_id],
+        |x| x.get(0),
+    )?;
+    conn.execute(
+        "INSERT INTO rounds (election_id, number, purpose, tie_for, seats, alternate_seats, entries_per_stack, assembly,
+           status, opened_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9)",
+        params![r.election_id, number, r.purpose, r.tie_for, r.seats, r.alternate_seats, r.entries_per_stack, r.assembly, r.opened_at],
+    )?;
+    let id = conn.last_insert_rowid();
+    for (i, (person, name)) in candidates.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO round_candidates (round_id, position, person_id, full_name) VALUES (?1, ?2, ?3, ?4)",
+            params![id, i as i64 + 1, person, name],
+        )?;
+    }
+    Ok(id)
+}
+
+pub fn update_round(conn: &Connection, r: &RoundRow) -> Result<()> {
+    conn.execute(
+        "UPDATE rounds SET status = ?2, ballots_issued = ?3, result = ?4, decision = ?5, closed_at = ?6, published_at = ?7
+         WHERE id = ?1",
+        params![r.id, r.status, r.ballots_issued, r.result, r.decision, r.closed_at, r.published_at],
+    )?;
+    Ok(())
+}
+
+pub fn get_round(conn: &Connection, id: i64) -> Result<Option<RoundRow>> {
+    conn.query_row(&format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = ?1"), [id], round)
+        .optional()
+        .map_err(Into::into)
+}
+
+pub fn rounds_of(conn: &Connection, election_id: i64) -> Result<Vec<RoundRow>> {
+    let mut stmt =
+        conn.prepare(&format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE election_id = ?1 ORDER BY number"))?;
+    let rows = stmt.query_map([election_id], round)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+pub fn published_rounds(conn: &Connection) -> Result<Vec<RoundRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE published_at IS NOT NULL ORDER BY published_at DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map([], round)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// The round's candidates in ballot order: (person id, full name).
+pub fn round_candidates(conn: &Connection, round_id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn
+        .prepare("SELECT person_id, full_name FROM round_candidates WHERE round_id = ?1 ORDER BY position")?;
+    let rows = stmt.query_map([round_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackRow {
+    pub id: i64,
+    pub round_id: i64,
+    pub name: String,
+    pub status: String,
+}
+
+pub fn insert_stack(conn: &Connection, round_id: i64, name: &str, at: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO stacks (round_id, name, status, created_at) VALUES (?1, ?2, 'entering', ?3)",
+        params![round_id, name, at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn set_stack_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
+    conn.execute("UPDATE stacks SET status = ?2 WHERE id = ?1", params![id, status])?;
+    Ok(())
+}
+
+pub fn get_stack(conn: &Connection, id: i64) -> Result<Option<StackRow>> {
+    conn.query_row("SELECT id, round_id, name, status FROM stacks WHERE id = ?1", [id], |r| {
+        Ok(StackRow { id: r.get(0)?, round_id: r.get(1)?, name: r.get(2)?, status: r.get(3)? })
+    })
+    .optional()
+    .map_err(Into::into)
+}
+
+pub fn stacks_of(conn: &Connection, round_id: i64) -> Result<Vec<StackRow>> {
+    let mut stmt =
+        conn.prepare("SELECT id, round_id, name, status FROM stacks WHERE round_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([round_id], |r| {
+        Ok(StackRow { id: r.get(0)?, round_id: r.get(1)?, name: r.get(2)?, status: r.get(3)? })
+    })?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRow {
+    pub id: i64,
+    pub stack_id: i64,
+    pub slot: i64,
+    pub operator_id: i64,
+    pub operator: String,
+    pub status: String,
+    pub ballots: i64,
+}
+
+const ENTRY_SELECT: &str = "SELECT e.id, e.stack_id, e.slot, e.operator_id, u.full_name, e.status,
+    (SELECT count(*) FROM ballots b WHERE b.entry_id = e.id)
+    FROM entries e JOIN users u ON u.id = e.operator_id";
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntryRow> {
+    Ok(EntryRow {
+        id: r.get(0)?,
+        stack_id: r.get(1)?,
+        slot: r.get(2)?,
+        operator_id: r.get(3)?,
+        operator: r.get(4)?,
+        status: r.get(5)?,
+        ballots: r.get(6)?,
+    })
+}
+
+pub fn insert_entry(conn: &Connection, stack_id: i64, slot: i64, operator_id: i64) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO entries (stack_id, slot, operator_id, status) VALUES (?1, ?2, ?3, 'open')",
+        params![stack_id, slot, operator_id],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn set_entry_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
+    conn.execute("UPDATE entries SET status = ?2 WHERE id = ?1", params![id, status])?;
+    Ok(())
+}
+
+pub fn get_entry(conn: &Connection, id: i64) -> Result<Option<EntryRow>> {
+    conn.query_row(&format!("{ENTRY_SELECT} WHERE e.id = ?1"), [id], entry).optional().map_err(Into::into)
+}
+
+pub fn entries_of(conn: &Connection, stack_id: i64) -> Result<Vec<EntryRow>> {
+    let mut stmt = conn.prepare(&format!("{ENTRY_SELECT} WHERE e.stack_id = ?1 ORDER BY e.slot"))?;
+    let rows = stmt.query_map([stack_id], entry)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+pub fn entries_of_operator(conn: &Connection, operator_id: i64) -> Result<Vec<EntryRow>> {
+    let mut stmt = conn.prepare(&format!("{ENTRY_SELECT} WHERE e.operator_id = ?1 ORDER BY e.id"))?;
+    let rows = stmt.query_map([operator_id], entry)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotRow {
+    pub seq: i64,
+    pub code: String,
+    pub entered_at: String,
+}
+
+/// The ballot an idempotency key already stored, if any: (entry id, seq, code).
+pub fn ballot_by_key(conn: &Connection, key: &str) -> Result<Option<(i64, i64, String)>> {
+    conn.query_row("SELECT entry_id, seq, code FROM ballots WHERE idempotency_key = ?1", [key], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })
+    .optional()
+    .map_err(Into::into)
+}
+
+/// Appends a ballot to an entry; returns its sequence number in the stack (1-based).
+pub fn append_ballot(conn: &Connection, entry_id: i64, code: &str, key: &str, at: &str) -> Result<i64> {
+    let seq: i64 = conn.query_row(
+        "SELECT coalesce(max(seq), 0) + 1 FROM ballots WHERE entry_id = ?1",
+        [entry_id],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "INSERT INTO ballots (entry_id, seq, code, idempotency_key, entered_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![entry_id, seq, code, key, at],
+    )?;
+    Ok(seq)
+}
+
+pub fn replace_ballot(conn: &Connection, entry_id: i64, seq: i64, code: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE ballots SET code = ?3 WHERE entry_id = ?1 AND seq = ?2",
+        params![entry_id, seq, code],
+    )? == 1)
+}
+
+/// Removes the last ballot of an entry; returns what it was.
+pub fn remove_last_ballot(conn: &Connection, entry_id: i64) -> Result<Option<(i64, String)>> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, code FROM ballots WHERE entry_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [entry_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((seq, _)) = &last {
+        conn.execute("DELETE FROM ballots WHERE entry_id = ?1 AND seq = ?2", params![entry_id, seq])?;
+    }
+    Ok(last)
+}
+
+pub fn ballots_of(conn: &Connection, entry_id: i64) -> Result<Vec<BallotRow>> {
+    let mut stmt =
+        conn.prepare("SELECT seq, code, entered_at FROM ballots WHERE entry_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([entry_id], |r| {
+        Ok(BallotRow { seq: r.get(0)?, code: r.get(1)?, entered_at: r.get(2)? })
+    })?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// The board's reading of ballot `seq` of a stack; `None` means the ballot does not exist.
+pub fn put_resolution(
+    conn: &Connection,
+    stack_id: i64,
+    seq: i64,
+    code: Option<&str>,
+    by: &str,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO resolutions (stack_id, seq, code, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (stack_id, seq) DO UPDATE SET code = excluded.code, decided_by = excluded.decided_by,
+           decided_at = excluded.decided_at",
+        params![stack_id, seq, code, by, at],
+    )?;
+    Ok(())
+}
+
+pub fn resolutions_of(conn: &Connection, stack_id: i64) -> Result<Vec<(i64, Option<String>)>> {
+    let mut stmt = conn.prepare("SELECT seq, code FROM resolutions WHERE stack_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([stack_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalRow {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub stack_id: Option<i64>,
+    pub entry_id: Option<i64>,
+    pub seq: Option<i64>,
+    pub detail: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn journal(
+    conn: &Connection,
+    round_id: i64,
+    stack_id: Option<i64>,
+    entry_id: Option<i64>,
+    seq: Option<i64>,
+    at: &str,
+    actor: &str,
+    kind: &str,
+    detail: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO journal (round_id, stack_id, entry_id, seq, at, actor, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![round_id, stack_id, entry_id, seq, at, actor, kind, detail],
+    )?;
+    Ok(())
+}
+
+pub fn journal_of(conn: &Connection, round_id: i64) -> Result<Vec<JournalRow>> {
+    let mut stmt = conn
+        .prepare("SELECT at, actor, kind, stack_id, entry_id, seq, detail FROM journal WHERE round_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([round_id], |r| {
+        Ok(JournalRow {
+            at: r.get(0)?,
+            actor: r.get(1)?,
+            kind: r.get(2)?,
+            stack_id: r.get(3)?,
+            entry_id: r.get(4)?,
+            seq: r.get(5)?,
+            detail: r.get(6)?,
+        })
+    })?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// Accounts with a given role: (id, full name, username).
+pub fn users_with_roles(conn: &Connection, roles: &[&str]) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt =
+        conn.prepare("SELECT id, full_name, username, role FROM users WHERE active = 1 ORDER BY full_name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, username, role) = row?;
+        if roles.contains(&role.as_str()) {
+            out.push((id, name, username));
+        }
+    }
+    Ok(out)
+}
