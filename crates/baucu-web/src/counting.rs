@@ -233,7 +233,7 @@ pub async fn round_page(
                 h2 { "Kết quả" }
                 (result_table(r, result))
                 @let step = result["next_step"].as_str().unwrap_or("complete");
-                p.notice class=(if step == "complete" { "ok" } else { "warn" }) { (next_step_label(step)) }
+                p class={ "notice " (if step == "complete" { "ok" } else { "warn" }) } { (next_step_label(step)) }
                 @if let Some(d) = &r.decision { p { "Quyết định của đoàn chủ tịch: " code { (d["decision"].as_str().unwrap_or("")) } } }
                 @if run && r.decision.is_none() && step != "complete" {
                     div.columns {
@@ -570,8 +570,9 @@ pub async fn entry_page(
                 div #verdict.verdict { "Phiếu đang nhập" }
                 div #flags {}
                 p #pending.muted {}
-                ol #recent.recent reversed { @for b in v.ballots.iter().rev().take(8) {
-                    li data-seq=(b.seq) { "Phiếu " (b.seq) ": " code { (b.code) } @if !b.valid { " — " (b.reason.clone().unwrap_or_default()) } }
+                p.muted { "Phiếu vừa ghi (bấm vào một phiếu để sửa):" }
+                ul #recent.recent { @for b in v.ballots.iter().rev().take(8) {
+                    li data-seq=(b.seq) data-code=(b.code) data-valid=(b.valid) data-reason=(b.reason.clone().unwrap_or_default()) { "Phiếu " (b.seq) }
                 } }
                 div.actions {
                     button #undo type="button" { "Xóa phiếu vừa ghi" }

@@ -6,12 +6,13 @@
 //! them and sets `BAUCU_BROWSER_TESTS=required`, so in CI a missing piece fails the test. A plain
 //! `cargo test` without them says so and skips.
 
+mod support;
+
 use baucu_rules::PersonName;
 use baucu_rules::order::ballot_order;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 const ROSTER: [(&str, &str, &str); 12] = [
     ("Nguyễn Văn An", "1970-03-02", "Nam"),
@@ -30,60 +31,6 @@ const ROSTER: [(&str, &str, &str); 12] = [
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn missing_prerequisite() -> Option<String> {
-    let browser_dir = repo().join("tests/browser/node_modules/playwright-core");
-    if !Path::new("/usr/bin/chromium").exists() {
-        return Some("/usr/bin/chromium is not installed".into());
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("node is not installed".into());
-    }
-    if !browser_dir.exists() {
-        return Some(format!("{} is missing (npm ci in tests/browser)", browser_dir.display()));
-    }
-    None
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `baucu serve` on a free port; returns the server, its URL and, on first start, the
-/// administrator's one-time password.
-fn start(data: &Path) -> (Server, String, Option<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baucu"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start baucu serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let (mut url, mut password) = (None, None);
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("read stdout");
-        if let Some(rest) = line.split("mật khẩu một lần \"").nth(1) {
-            password = rest.split('"').next().map(str::to_owned);
-        }
-        if let Some(u) = line.trim().strip_prefix("http://") {
-            url = Some(format!("http://{}", u.trim_end_matches('/')));
-            break;
-        }
-    }
-    let Some(url) = url else {
-        drop(server);
-        panic!("baucu serve did not print its address");
-    };
-    (server, url, password)
 }
 
 fn roster_xlsx(path: &Path) {
@@ -111,10 +58,7 @@ fn roster_xlsx(path: &Path) {
 
 #[test]
 fn congress_setup_in_the_browser() {
-    if let Some(why) = missing_prerequisite() {
-        if std::env::var("BAUCU_BROWSER_TESTS").as_deref() == Ok("required") {
-            panic!("the browser test is required but {why}");
-        }
+    if let Some(why) = support::browser_missing() {
         eprintln!("skipped: {why}; scripts/test installs what the browser test needs");
         return;
     }
@@ -122,8 +66,10 @@ fn congress_setup_in_the_browser() {
     let data = dir.path().join("data");
     let xlsx = dir.path().join("danh-sach.xlsx");
     roster_xlsx(&xlsx);
-    let (server, url, password) = start(&data);
-    let password = password.expect("first start prints the administrator's one-time password");
+    let server = support::start(&data, false);
+    let url = format!("http://{}", server.addr);
+    let password =
+        server.admin_password.clone().expect("first start prints the administrator's one-time password");
 
     // 12 members, one away for the whole congress with an accepted reason and one simply absent:
     // B = 11, present 10. Committee of 3: convening 3, one nominee passes (> 30 % of 10 = 4 or more),
@@ -175,7 +121,8 @@ fn congress_setup_in_the_browser() {
     drop(server);
 
     // Against the real SQLite file: restarted, everything is there and the audit chain verifies.
-    let (server, url2, _) = start(&data);
+    let server = support::start(&data, false);
+    let url2 = format!("http://{}", server.addr);
     let health = Command::new(env!("CARGO_BIN_EXE_baucu"))
         .args(["audit", "verify", "--data"])
         .arg(&data)

@@ -116,19 +116,31 @@
     if (body.startsWith('m:')) marks = body.slice(2).split('');
   };
 
+  // A ballot code in words: "gạch 1, 5", "2: không đồng ý", with its flags.
+  const words = (c) => {
+    const [body, ...fl] = c.split('!');
+    let text;
+    if (body.startsWith('x:')) {
+      text = body.length > 2 ? 'gạch ' + body.slice(2).split(',').join(', ') : 'không gạch tên nào';
+    } else {
+      const odd = body.slice(2).split('').map((m, i) => [i + 1, m]).filter(([, m]) => m !== 'a');
+      text = odd.length ? odd.map(([i, m]) => `${i}: ${MARK_LABEL[m]}`).join('; ') : 'đồng ý tất cả';
+    }
+    const flagWords = { n: 'không do BKP phát', w: 'ghi thêm tên', s: 'có ký tên' };
+    return [text, ...fl.map((f) => flagWords[f])].join(', ');
+  };
   const showRecent = (seq, check) => {
     const existing = recent.querySelector(`li[data-seq="${seq}"]`);
     const li = existing || document.createElement('li');
     li.dataset.seq = seq;
-    li.innerHTML = '';
-    li.append(`Phiếu ${seq}: `);
-    const c = document.createElement('code');
-    c.textContent = check.code;
-    li.append(c);
-    if (!check.valid) li.append(` — ${check.reason_text}`);
+    li.dataset.code = check.code;
+    li.textContent = `Phiếu ${seq}: ${words(check.code)}` + (check.valid ? '' : ` — không hợp lệ: ${check.reason_text}`);
+    li.classList.toggle('invalid', !check.valid);
     if (!existing) recent.prepend(li);
     while (recent.children.length > 8) recent.lastElementChild.remove();
   };
+  recent.querySelectorAll('li[data-seq]').forEach((li) =>
+    showRecent(Number(li.dataset.seq), { code: li.dataset.code, valid: li.dataset.valid === 'true', reason_text: li.dataset.reason }));
   const showPending = () => { pendingEl.textContent = pending ? `Đang ghi ${pending} phiếu…` : ''; };
   const fail = (message) => { verdict.textContent = message; verdict.className = 'verdict bad'; };
 
@@ -201,7 +213,7 @@
   recent.addEventListener('click', (ev) => {
     const li = ev.target.closest('li[data-seq]');
     if (!li || finished) return;
-    load(li.querySelector('code').textContent);
+    load(li.dataset.code);
     correcting = Number(li.dataset.seq);
     render();
   });

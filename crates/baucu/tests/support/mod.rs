@@ -158,3 +158,174 @@ pub fn operator_id(round: &Value, username: &str) -> i64 {
         .and_then(|o| o[0].as_i64())
         .unwrap_or_else(|| panic!("no operator {username} in {}", round["operators"]))
 }
+
+/// Accounts made with `baucu user add` before the first start (not one-time passwords).
+pub const SMALL_ACCOUNTS: [(&str, &str, &str); 5] = [
+    ("org", "organiser", "Nguyễn Thị Tổ Chức"),
+    ("pres", "presidium", "Trần Văn Chủ Tịch"),
+    ("head", "board_head", "Lê Văn Trưởng Ban"),
+    ("op1", "operator", "Phạm Thị Một"),
+    ("op2", "operator", "Hoàng Văn Hai"),
+];
+pub const SMALL_PASSWORD: &str = "mật khẩu thử 2025";
+pub const SMALL_CANDIDATES: [&str; 6] =
+    ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang"];
+
+/// A members' congress of 60, all present (B = 60, T = 31), a committee election of 5 seats with the
+/// 6 names of [`SMALL_CANDIDATES`] approved (already in Vietnamese ballot order), its first round open with two entries per stack, 60
+/// ballots issued, and one stack handed to op1 and op2. Returns (server, round id, stack id, entries).
+pub fn small_congress(data: &Path) -> (Server, i64, i64, [i64; 2]) {
+    for (user, role, name) in SMALL_ACCOUNTS {
+        let out = Command::new(env!("CARGO_BIN_EXE_baucu"))
+            .args([
+                "user",
+                "add",
+                user,
+                "--role",
+                role,
+                "--name",
+                name,
+                "--password",
+                SMALL_PASSWORD,
+                "--data",
+            ])
+            .arg(data)
+            .output()
+            .expect("user add");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let server = start(data, false);
+    let org = Client::login(&server.addr, "org", SMALL_PASSWORD);
+    org.call(
+        "PUT",
+        "/api/congress",
+        Some(&serde_json::json!({
+        "name": "Đại hội Chi bộ Khu phố 3 lần thứ X", "organisation": "Chi bộ Khu phố 3", "level": "cell",
+        "assembly_kind": "members_congress", "term": "2025–2027", "opens_on": "15/03/2025" })),
+    );
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Họ và tên", "Ngày sinh", "Giới tính", "Đảng viên"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("write");
+    }
+    let filler = ["Ngô", "Lý", "Đặng", "Bùi", "Hồ", "Dương"];
+    for r in 0..60u32 {
+        let name = match SMALL_CANDIDATES.get(r as usize) {
+            Some(n) => (*n).to_owned(),
+            None => format!("{} Văn Số {}", filler[r as usize % filler.len()], r + 1),
+        };
+        sheet.write_string(r + 1, 0, &name).expect("write");
+        sheet
+            .write_string(r + 1, 1, format!("{:02}/0{}/19{}", 1 + r % 28, 1 + r % 9, 60 + r % 30))
+            .expect("write");
+        sheet.write_string(r + 1, 2, if r % 3 == 1 { "Nữ" } else { "Nam" }).expect("write");
+        sheet.write_string(r + 1, 3, "Chính thức").expect("write");
+    }
+    let (status, reply) = org.post_bytes(
+        "/api/roster/import",
+        "application/octet-stream",
+        &book.save_to_buffer().expect("xlsx"),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let sitting = org.post("/api/sittings", serde_json::json!({ "name": "Phiên thứ nhất" }))["id"]
+        .as_i64()
+        .expect("sitting");
+    let people = org.get("/api/persons");
+    for p in people.as_array().expect("persons") {
+        org.post(
+            "/api/attendance/check-in",
+            serde_json::json!({ "sitting_id": sitting, "person_id": p["id"], "present": true }),
+        );
+    }
+    let election = org.post(
+        "/api/elections",
+        serde_json::json!({ "body": "committee", "seats": "5", "seats_for": "60", "seats_against": "0" }),
+    )["id"]
+        .as_i64()
+        .expect("election");
+    for name in SMALL_CANDIDATES {
+        let id = people
+            .as_array()
+            .expect("persons")
+            .iter()
+            .find(|p| p["full_name"] == name)
+            .expect("candidate")["id"]
+            .clone();
+        org.post(
+            &format!("/api/elections/{election}/candidates"),
+            serde_json::json!({ "person_id": id, "source": "convening" }),
+        );
+    }
+    let pres = Client::login(&server.addr, "pres", SMALL_PASSWORD);
+    assert_eq!(
+        pres.post(
+            &format!("/api/elections/{election}/approval"),
+            serde_json::json!({ "in_favour": 58, "against": 0 })
+        )["passed"],
+        true
+    );
+    let round =
+        pres.post(
+            &format!("/api/elections/{election}/rounds"),
+            serde_json::json!({ "entries_per_stack": 2 }),
+        )["id"]
+            .as_i64()
+            .expect("round");
+    let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
+    head.post(&format!("/api/rounds/{round}/issued"), serde_json::json!({ "issued": 60 }));
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let ops = [operator_id(&view, "op1"), operator_id(&view, "op2")];
+    let stack = head.post(
+        &format!("/api/rounds/{round}/stacks"),
+        serde_json::json!({ "name": "Chồng 1", "operators": ops }),
+    )["id"]
+        .as_i64()
+        .expect("stack");
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let entries = [
+        view["stacks"][0]["entries"][0]["id"].as_i64().expect("entry"),
+        view["stacks"][0]["entries"][1]["id"].as_i64().expect("entry"),
+    ];
+    (server, round, stack, entries)
+}
+
+/// What the browser tests need, or why they skip (see `crates/baucu/tests/browser.rs`).
+pub fn browser_missing() -> Option<String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let why = if !Path::new("/usr/bin/chromium").exists() {
+        Some("/usr/bin/chromium is not installed".to_owned())
+    } else if Command::new("node").arg("--version").output().is_err() {
+        Some("node is not installed".to_owned())
+    } else if !repo.join("tests/browser/node_modules/playwright-core").exists() {
+        Some("tests/browser/node_modules is missing (npm ci in tests/browser)".to_owned())
+    } else {
+        None
+    };
+    if let Some(why) = &why
+        && std::env::var("BAUCU_BROWSER_TESTS").as_deref() == Ok("required")
+    {
+        panic!("the browser test is required but {why}");
+    }
+    why
+}
+
+/// Runs a browser script of `tests/browser/` with the given environment; returns what it printed
+/// last (a JSON line).
+pub fn run_browser_script(script: &str, env: &[(&str, String)]) -> Value {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut cmd = Command::new("node");
+    cmd.arg(repo.join("tests/browser").join(script)).current_dir(repo.join("tests/browser"));
+    cmd.env("SCREENSHOT_DIR", repo.join("target/screenshots"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run node");
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = out.stdout.split(|b| *b == b'\n').rfind(|l| !l.is_empty()).unwrap_or_default().to_vec();
+    serde_json::from_slice(&last).expect("the script prints a JSON line last")
+}

@@ -1,0 +1,116 @@
+// Counting in a real browser. MODE=double: two operators in two contexts key the same 50-ballot
+// stack (one with two deliberate mistakes), the board sees exactly those two ballots side by side and
+// resolves them, closes the round, the presidium opens the tie-break round in one step and publishes,
+// and a projector context shows the result without reloading. MODE=keys: one operator keys a stack
+// with exactly (struck names + 1) keystrokes per ballot, counted here.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const base = process.env.BASE_URL;
+const shots = process.env.SCREENSHOT_DIR;
+const password = process.env.PASSWORD;
+const ballots = JSON.parse(process.env.BALLOTS); // arrays of struck positions
+const mistakes = JSON.parse(process.env.MISTAKES || '{}'); // { index: struck }
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const open = async (user) => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  if (user) {
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Tên đăng nhập').fill(user);
+    await page.getByLabel('Mật khẩu').fill(password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  }
+  return page;
+};
+const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+const expectNotice = (page, text) => page.locator('.notice', { hasText: text }).first().waitFor();
+
+// Keys the stack on the entry screen; returns the number of keystrokes pressed.
+const keyStack = async (page, list, extra = {}) => {
+  await page.goto(`${base}/entry`);
+  try {
+    await page.locator('ul.entries a').first().click({ timeout: 5000 });
+  } catch (e) {
+    await shot(page, 'debug-entry');
+    throw e;
+  }
+  await page.locator('#entry').waitFor();
+  const keys = await page.locator('#entry').getAttribute('data-keys');
+  let strokes = 0;
+  for (const [i, struck] of list.entries()) {
+    for (const p of (extra[i] ?? struck)) { await page.keyboard.press(keys[p - 1]); strokes++; }
+    await page.keyboard.press('Enter'); strokes++;
+  }
+  await page.locator('#count', { hasText: String(list.length) }).waitFor();
+  await page.waitForFunction(() => document.getElementById('pending').textContent === '');
+  return strokes;
+};
+
+const seen = {};
+if (process.env.MODE === 'keys') {
+  const op = await open('op1');
+  seen.keystrokes = await keyStack(op, ballots);
+  seen.expected = ballots.reduce((n, b) => n + b.length + 1, 0);
+  // Live verdicts from the engine before anything is committed: one name struck is valid; taking
+  // it back leaves six names for five seats, an over-vote, shown as invalid with its reason.
+  await op.keyboard.press('1');
+  await op.locator('#verdict', { hasText: 'Hợp lệ' }).waitFor();
+  seen.live_valid = await op.locator('#verdict').innerText();
+  await op.keyboard.press('Backspace');
+  await op.locator('#verdict', { hasText: 'Không hợp lệ' }).waitFor();
+  seen.live_verdict = await op.locator('#verdict').innerText();
+  await shot(op, 'entry');
+} else {
+  const projector = await open(null);
+  await projector.goto(`${base}/results`);
+  await projector.evaluate(() => { window.__sameDocument = true; });
+  const op1 = await open('op1');
+  const op2 = await open('op2');
+  seen.op1_keystrokes = await keyStack(op1, ballots);
+  await shot(op1, 'entry-double');
+  seen.op2_keystrokes = await keyStack(op2, ballots, mistakes);
+  for (const op of [op1, op2]) {
+    await op.getByRole('button', { name: 'Đã nhập hết chồng phiếu' }).click();
+    await op.getByRole('button', { name: 'Bấm lần nữa để xác nhận đã nhập hết' }).click();
+    await op.locator('#verdict', { hasText: 'Đã xong' }).waitFor();
+  }
+  const head = await open('head');
+  await head.goto(`${base}/rounds/${process.env.ROUND}`);
+  await head.getByRole('link', { name: /Đối chiếu 2 phiếu/ }).click();
+  seen.mismatch = await head.locator('section.diff h2').allInnerTexts();
+  await shot(head, 'mismatch');
+  for (let k = 0; k < seen.mismatch.length; k++) {
+    await head.locator('section.diff').first().getByRole('button', { name: 'Phiếu giấy đúng như lần nhập 1' }).click();
+    await head.waitForLoadState('load');
+  }
+  await expectNotice(head, 'Chồng phiếu đã khớp');
+  await head.getByRole('button', { name: 'Kết thúc kiểm phiếu, tính kết quả' }).click();
+  await expectNotice(head, 'Đã kết thúc kiểm phiếu');
+  seen.result_rows = await head.locator('table.result tbody tr').allInnerTexts();
+  await shot(head, 'results');
+  const pres = await open('pres');
+  await pres.goto(`${base}/rounds/${process.env.ROUND}`);
+  await pres.getByRole('button', { name: 'Công bố kết quả lên màn chiếu' }).click();
+  await expectNotice(pres, 'Đã công bố kết quả.');
+  await pres.getByRole('button', { name: 'Bầu lại giữa những người bằng phiếu' }).click();
+  await expectNotice(pres, 'Đã tạo lần bầu tiếp theo.');
+  seen.tie_break_url = pres.url().split('?')[0];
+  seen.tie_break_list = await pres.locator('ol.ballot li').allInnerTexts();
+  await shot(pres, 'tie-break-round');
+  // The projector shows the published result without a reload.
+  await projector.locator('table.projector tbody tr').first().waitFor();
+  seen.projector_rows = await projector.locator('table.projector tbody tr').allInnerTexts();
+  seen.projector_same_document = await projector.evaluate(() => window.__sameDocument === true);
+  await shot(projector, 'projector');
+}
+await browser.close();
+console.log(JSON.stringify(seen));
