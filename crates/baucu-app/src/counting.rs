@@ -1173,3 +1173,181 @@ impl App {
             .await
     }
 }
+
+/// A document of a round, ready to download.
+#[derive(Debug, Clone)]
+pub struct Download {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// What a round's documents are made from: the engine's election, assembly and (once closed) result,
+/// and the congress's description.
+struct RoundSource {
+    round: Round,
+    election: baucu_rules::Election,
+    assembly: Assembly,
+    meta: baucu_rules::case::Meta,
+    result: Option<baucu_rules::outcome::RoundResult>,
+    journal: Vec<db::JournalRow>,
+    stacks: BTreeMap<i64, String>,
+}
+
+fn decision_text(d: &Value) -> Option<String> {
+    Some(match d["decision"].as_str()? {
+        "tie_break" => "Bầu lại giữa những người bằng phiếu.".to_owned(),
+        "further_round" => format!("Bầu tiếp {} chỗ còn thiếu.", d["seats"]),
+        "alternate_round" => format!("Bầu tiếp {} đại biểu dự khuyết.", d["seats"]),
+        _ => "Dừng, không bầu tiếp.".to_owned(),
+    })
+}
+
+impl App {
+    async fn round_source(&self, actor: &Actor, round_id: i64) -> Result<RoundSource, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        let congress = self.congress().await?;
+        self.read(move |c| {
+            let (row, round) = load_round(c, round_id)?;
+            let names: Vec<PersonName> = round
+                .candidates
+                .iter()
+                .map(|n| {
+                    PersonName::parse(n).map_err(|_| AppError::Conflict(format!("Tên \"{n}\" không hợp lệ.")))
+                })
+                .collect::<Result<_, _>>()?;
+            let election = baucu_rules::Election::new(
+                round.body,
+                round.purpose,
+                round.seats,
+                round.alternate_seats,
+                names,
+            )?;
+            let assembly = round.assembly.assembly()?;
+            let result = if round.closed {
+                let stacks: Vec<i64> = db::stacks_of(c, round_id)?.iter().map(|s| s.id).collect();
+                let mut tally = Tally::new(&election);
+                for s in stacks {
+                    for code in readings(c, s)? {
+                        let ballot = Ballot::from_code(&code).map_err(|e| AppError::Conflict(e.0))?;
+                        tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
+                    }
+                }
+                Some(decide(&election, assembly.base(), row.ballots_issued.unwrap_or(0) as u64, &tally)?)
+            } else {
+                None
+            };
+            // The counting board, from the accounts with board roles.
+            let heads: BTreeSet<String> =
+                db::users_with_roles(c, &["board_head"])?.into_iter().map(|(_, name, _)| name).collect();
+            let board = db::users_with_roles(c, &["board_head", "board_member"])?
+                .into_iter()
+                .map(|(_, name, _)| baucu_rules::case::BoardMember {
+                    role: if heads.contains(&name) {
+                        baucu_rules::case::BoardRole::Head
+                    } else {
+                        baucu_rules::case::BoardRole::Member
+                    },
+                    name,
+                })
+                .collect();
+            let closed = row.closed_at.as_deref().and_then(|t| t.parse::<jiff::Timestamp>().ok());
+            let local = closed.map(|t| t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))));
+            let meta = baucu_rules::case::Meta {
+                congress: congress.as_ref().map(|c| c.name.clone()),
+                organisation: congress.as_ref().map(|c| c.organisation.clone()),
+                term: congress.as_ref().map(|c| c.term.clone()),
+                place: congress.as_ref().map(|c| c.place.clone()).filter(|p| !p.is_empty()),
+                date: local.as_ref().map(|z| z.date().to_string()),
+                time: local.as_ref().map(|z| format!("{:02} giờ {:02}", z.hour(), z.minute())),
+                round: u32::try_from(round.number).ok(),
+                counting_board: board,
+            };
+            let journal = db::journal_of(c, round_id)?;
+            let stacks = db::stacks_of(c, round_id)?.into_iter().map(|s| (s.id, s.name)).collect();
+            Ok(RoundSource { round, election, assembly, meta, result, journal, stacks })
+        })
+        .await
+    }
+
+    /// The round's ballots as a PDF (`copies` identical copies; no serial numbers).
+    pub async fn ballots_pdf(
+        &self,
+        actor: &Actor,
+        round_id: i64,
+        paper: baucu_docs::Paper,
+        copies: u32,
+    ) -> Result<Download, AppError> {
+        let s = self.round_source(actor, round_id).await?;
+        let key = format!("{}-{}", s.round.election_id, s.round.number);
+        let bytes = tokio::task::spawn_blocking(move || {
+            baucu_docs::BallotDoc::new(&s.meta, &s.election, &key, paper, copies.clamp(1, 5000))?.pdf()
+        })
+        .await
+        .map_err(|_| AppError::Conflict("Không tạo được phiếu bầu.".into()))?
+        .map_err(|e| AppError::Conflict(e.0))?;
+        Ok(Download {
+            file_name: format!("phieu-bau-lan-{round_id}.pdf"),
+            content_type: "application/pdf",
+            bytes,
+        })
+    }
+
+    /// The count minutes of a closed round: `pdf`, `docx`, or the results as `xlsx`.
+    pub async fn minutes(&self, actor: &Actor, round_id: i64, format: &str) -> Result<Download, AppError> {
+        let s = self.round_source(actor, round_id).await?;
+        let result = s
+            .result
+            .ok_or_else(|| AppError::Conflict("Lần bầu chưa có kết quả: chưa có biên bản.".into()))?;
+        let decision = s.round.decision.as_ref().and_then(decision_text);
+        let doc = baucu_docs::MinutesDoc::from_engine(&s.meta, &s.assembly, &s.election, &result, decision);
+        let format = format.to_owned();
+        let (bytes, content_type, ext) = tokio::task::spawn_blocking(move || match format.as_str() {
+            "docx" => doc.docx().map(|b| {
+                (b, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+            }),
+            "xlsx" => doc
+                .xlsx()
+                .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")),
+            _ => doc.pdf().map(|b| (b, "application/pdf", "pdf")),
+        })
+        .await
+        .map_err(|_| AppError::Conflict("Không tạo được biên bản.".into()))?
+        .map_err(|e| AppError::Conflict(e.0))?;
+        let stem = if ext == "xlsx" { "ket-qua" } else { "bien-ban-kiem-phieu" };
+        Ok(Download { file_name: format!("{stem}-lan-{round_id}.{ext}"), content_type, bytes })
+    }
+
+    /// The ballot-entry journal of a round as a PDF.
+    pub async fn journal_pdf(&self, actor: &Actor, round_id: i64) -> Result<Download, AppError> {
+        let s = self.round_source(actor, round_id).await?;
+        let rows = s
+            .journal
+            .iter()
+            .map(|j| baucu_docs::JournalRow {
+                at: j.at.get(..19).unwrap_or(&j.at).replace('T', " "),
+                actor: j.actor.clone(),
+                kind: j.kind.clone(),
+                stack: j.stack_id.and_then(|id| s.stacks.get(&id).cloned()).unwrap_or_default(),
+                entry: j.entry_id.map(|e| e.to_string()).unwrap_or_default(),
+                seq: j.seq.map(|q| q.to_string()).unwrap_or_default(),
+                detail: j.detail.clone(),
+            })
+            .collect();
+        let doc = baucu_docs::JournalDoc {
+            title: format!("Nhật ký nhập phiếu — {}", s.round.title()),
+            organisation: s.meta.organisation.clone().unwrap_or_default(),
+            heading: s.round.title(),
+            rows,
+        };
+        let bytes = tokio::task::spawn_blocking(move || doc.pdf())
+            .await
+            .map_err(|_| AppError::Conflict("Không tạo được nhật ký.".into()))?
+            .map_err(|e| AppError::Conflict(e.0))?;
+        Ok(Download {
+            file_name: format!("nhat-ky-nhap-phieu-lan-{round_id}.pdf"),
+            content_type: "application/pdf",
+            bytes,
+        })
+    }
+}

@@ -17,6 +17,11 @@ use std::sync::{Arc, Mutex};
 
 pub use baucu_store;
 
+/// Document types the front ends name (paper sizes).
+pub mod docs {
+    pub use baucu_docs::Paper;
+}
+
 /// The time, as a parameter: the real clock in production, a fixed or stepped one in tests.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> jiff::Timestamp;

@@ -10,6 +10,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use baucu_app::counting::{Difference, NextDecision, Round, RoundView};
+use baucu_app::docs::Paper as baucu_docs_paper;
 use baucu_app::{AppError, Permission};
 use baucu_rules::ballot::{Ballot, BallotContent, Mark};
 use baucu_rules::election::{Layout, Purpose};
@@ -200,6 +201,20 @@ pub async fn round_page(
             }
             ol.ballot { @for name in &r.candidates { li { (name) } } }
             p { a href={ "/rounds/" (r.id) "/journal" } { "Nhật ký nhập phiếu" } " · " a href={ "/elections/" (r.election_id) } { "Về cuộc bầu" } }
+            form.inline.files method="get" action={ "/rounds/" (r.id) "/files/phieu-bau.pdf" } {
+                label { "In phiếu bầu: số bản" input name="copies" inputmode="numeric" value=(r.issued.unwrap_or(1).max(1)); }
+                label { "Khổ giấy" select name="paper" { option value="a4" { "A4" } option value="a5" { "A5" } } }
+                button type="submit" { "Tải phiếu bầu (PDF)" }
+            }
+            @if r.closed {
+                p.files {
+                    "Tài liệu: "
+                    a.button href={ "/rounds/" (r.id) "/files/bien-ban.pdf" } { "Biên bản kiểm phiếu (PDF)" } " "
+                    a.button href={ "/rounds/" (r.id) "/files/bien-ban.docx" } { "Biên bản (Word)" } " "
+                    a.button href={ "/rounds/" (r.id) "/files/ket-qua.xlsx" } { "Kết quả (Excel)" } " "
+                    a.button href={ "/rounds/" (r.id) "/files/nhat-ky.pdf" } { "Nhật ký nhập phiếu (PDF)" }
+                }
+            }
         }
         (progress(&current, &v))
         @if manage {
@@ -410,6 +425,47 @@ pub async fn journal_page(
         content,
     )
     .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FileQuery {
+    #[serde(default)]
+    copies: Option<String>,
+    #[serde(default)]
+    paper: Option<String>,
+}
+
+pub async fn round_file(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path((id, file)): Path<(i64, String)>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    let actor = &current.session.actor;
+    let download = match file.as_str() {
+        "phieu-bau.pdf" => {
+            let copies = q.copies.as_deref().and_then(|c| c.trim().parse().ok()).unwrap_or(1);
+            let paper =
+                if q.paper.as_deref() == Some("a5") { baucu_docs_paper::A5 } else { baucu_docs_paper::A4 };
+            state.app.ballots_pdf(actor, id, paper, copies).await
+        }
+        "bien-ban.pdf" => state.app.minutes(actor, id, "pdf").await,
+        "bien-ban.docx" => state.app.minutes(actor, id, "docx").await,
+        "ket-qua.xlsx" => state.app.minutes(actor, id, "xlsx").await,
+        "nhat-ky.pdf" => state.app.journal_pdf(actor, id).await,
+        _ => Err(AppError::NotFound("tài liệu này")),
+    };
+    match download {
+        Ok(d) => (
+            [
+                (header::CONTENT_TYPE, d.content_type.to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", d.file_name)),
+            ],
+            d.bytes,
+        )
+            .into_response(),
+        Err(e) => failure(e),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

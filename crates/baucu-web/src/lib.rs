@@ -215,6 +215,15 @@ fn table() -> Vec<Route> {
             get(counting::journal_page),
         ),
         (
+            spec(
+                Method::GET,
+                "/rounds/{id}/files/{file}",
+                Needs(ViewCounting),
+                "Tải tài liệu: phiếu bầu, biên bản, kết quả, nhật ký",
+            ),
+            get(counting::round_file),
+        ),
+        (
             spec(Method::POST, "/rounds/{id}/issued", Needs(ManageCounting), "Ghi số phiếu phát ra"),
             post(counting::issued),
         ),

@@ -3,6 +3,7 @@
 
 mod evaluate;
 mod node;
+mod print;
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -37,6 +38,11 @@ enum Command {
         /// Tệp JSON, hoặc "-" để đọc từ đầu vào chuẩn.
         file: PathBuf,
     },
+    /// In tài liệu từ một trường hợp (JSON, kind "round", có "meta"): phiếu bầu, biên bản kiểm phiếu.
+    Print {
+        #[command(subcommand)]
+        what: PrintCommand,
+    },
     /// Quản lý tài khoản.
     User {
         #[command(subcommand)]
@@ -54,6 +60,30 @@ enum Command {
         /// Tệp sao lưu sẽ tạo (chưa tồn tại).
         #[arg(long)]
         to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PrintCommand {
+    /// Phiếu bầu (PDF), nhiều bản trong một tệp.
+    Ballot {
+        /// Tệp trường hợp JSON.
+        case: PathBuf,
+        /// Tệp PDF sẽ ghi.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Số bản.
+        #[arg(long, default_value_t = 1)]
+        copies: u32,
+        /// Khổ giấy: a4 hoặc a5.
+        #[arg(long, default_value = "a4")]
+        paper: String,
+    },
+    /// Biên bản kiểm phiếu: .pdf hoặc .docx theo đuôi tệp; số liệu do bộ quy tắc tính.
+    Minutes {
+        case: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
     },
 }
 
@@ -90,6 +120,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Evaluate { file } => evaluate::run(&file),
+        Command::Print { what: PrintCommand::Ballot { case, output, copies, paper } } => {
+            print::ballot(&case, &output, copies, &paper)
+        }
+        Command::Print { what: PrintCommand::Minutes { case, output } } => print::minutes(&case, &output),
         Command::Serve { data, listen, demo } => node::run(node::serve(data, listen, demo)),
         Command::User { command: UserCommand::Add { username, role, name, password, data } } => {
             node::run(node::user_add(data, username, role, name, password))

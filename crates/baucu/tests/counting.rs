@@ -178,6 +178,54 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     assert_eq!(result["tie"]["seats"], 1);
     assert_eq!(result["elected"].as_array().map(Vec::len), Some(12));
 
+    // The round's documents download from the node: the minutes (PDF, Word), results (Excel), journal,
+    // ballots — all made from the engine's figures.
+    for (file, kind, magic) in [
+        ("bien-ban.pdf", "application/pdf", &b"%PDF"[..]),
+        (
+            "bien-ban.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            &b"PK"[..],
+        ),
+        ("ket-qua.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &b"PK"[..]),
+        ("nhat-ky.pdf", "application/pdf", &b"%PDF"[..]),
+        ("phieu-bau.pdf?copies=3&paper=a5", "application/pdf", &b"%PDF"[..]),
+    ] {
+        let raw = support::http(
+            &server.addr,
+            "GET",
+            &format!("/rounds/{round}/files/{file}"),
+            &[("Cookie", &board.cookie)],
+            b"",
+        )
+        .expect("download");
+        assert_eq!(raw.0, 200, "{file}: {}", String::from_utf8_lossy(&raw.2));
+        assert!(raw.2.starts_with(magic), "{file} is a {kind}");
+    }
+    let (_, _, xlsx) = support::http(
+        &server.addr,
+        "GET",
+        &format!("/rounds/{round}/files/ket-qua.xlsx"),
+        &[("Cookie", &board.cookie)],
+        b"",
+    )
+    .expect("xlsx");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
+    use calamine::Reader;
+    let sheet = book.worksheet_range("Kết quả").expect("sheet");
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let first = &result["candidates"][0];
+    let line = rows
+        .iter()
+        .find(|r| r.get(1).map(String::as_str) == first["name"].as_str())
+        .expect("first candidate's row");
+    assert_eq!(line[2], first["votes"].to_string());
+    assert_eq!(
+        line[3],
+        first["percent_of_base"].as_str().expect("percent").trim_end_matches('0').trim_end_matches('.')
+    );
+
     // One step: the tie-break round among the tied, for the tied seat.
     let next = presidium.post(&format!("/api/rounds/{round}/decide"), json!({ "decision": "tie_break" }))["next_round"].as_i64().expect("new round");
     let tb = board.get(&format!("/api/rounds/{next}"));

@@ -1,0 +1,236 @@
+//! The documents of a congress, in Vietnamese: ballots (PDF), count minutes (PDF and Word), the entry
+//! journal (PDF) and the results (Excel). Every figure comes from the rules engine's own types; this
+//! crate only lays them out. PDFs are made by Typst with the fonts embedded in the binary (Libertinus
+//! Serif, SIL OFL: `fonts/OFL.txt`) and are byte-identical for the same input (no dates, fixed ids).
+
+mod docx;
+mod minutes;
+
+use serde::Serialize;
+use std::sync::LazyLock;
+use typst::foundations::{Dict, Smart, Value};
+use typst_as_lib::{TypstEngine, TypstTemplateCollection};
+use typst_layout::PagedDocument;
+
+pub use minutes::{BoardLine, JournalDoc, JournalRow, MinutesDoc, ResultRow};
+
+const FONTS: [&[u8]; 4] = [
+    include_bytes!("../fonts/LibertinusSerif-Regular.otf"),
+    include_bytes!("../fonts/LibertinusSerif-Bold.otf"),
+    include_bytes!("../fonts/LibertinusSerif-Italic.otf"),
+    include_bytes!("../fonts/LibertinusSerif-BoldItalic.otf"),
+];
+
+static ENGINE: LazyLock<TypstEngine<TypstTemplateCollection>> = LazyLock::new(|| {
+    TypstEngine::builder()
+        .fonts(FONTS)
+        .with_static_source_file_resolver([
+            ("common.typ", include_str!("templates/common.typ")),
+            ("ballot.typ", include_str!("templates/ballot.typ")),
+            ("minutes.typ", include_str!("templates/minutes.typ")),
+            ("journal.typ", include_str!("templates/journal.typ")),
+        ])
+        .build()
+});
+
+/// Why a document could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError(pub String);
+
+impl std::fmt::Display for DocError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DocError {}
+
+/// Renders a template with `data` (as `sys.inputs.data`, JSON) into a PDF.
+fn pdf(template: &str, data: &impl Serialize) -> Result<Vec<u8>, DocError> {
+    let json = serde_json::to_string(data).map_err(|e| DocError(format!("dữ liệu tài liệu: {e}")))?;
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), Value::Str(json.into()));
+    let doc: PagedDocument = ENGINE
+        .compile_with_input(template, inputs)
+        .output
+        .map_err(|e| DocError(format!("không dàn trang được {template}: {e:?}")))?;
+    let options =
+        typst_pdf::PdfOptions { ident: Smart::Custom("baucu".into()), timestamp: None, ..Default::default() };
+    typst_pdf::pdf(&doc, &options).map_err(|e| DocError(format!("không tạo được PDF: {e:?}")))
+}
+
+/// Paper sizes for ballots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    A5,
+}
+
+impl Paper {
+    pub fn code(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::A5 => "a5",
+        }
+    }
+}
+
+/// A ballot as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct BallotDoc {
+    pub title: String,
+    pub organisation: String,
+    pub congress: String,
+    pub term: String,
+    /// "Ban Chấp hành Đảng bộ xã … khóa …".
+    pub heading: String,
+    pub instruction: String,
+    /// `strike` or `agree_disagree`.
+    pub layout: String,
+    pub seats: u32,
+    pub candidates: Vec<String>,
+    pub paper: String,
+    pub copies: u32,
+    /// Whose stamp makes the ballot valid.
+    pub stamp_owner: String,
+    /// The QR code (SVG) naming the congress, election, round, layout and list.
+    pub qr_svg: String,
+}
+
+/// What the QR code of a ballot says: the format version, the congress, the election, the round, the
+/// layout and a hash of the list in ballot order. Never a serial number: the vote is secret.
+pub fn qr_payload(
+    congress: &str,
+    election: &str,
+    round: u32,
+    layout: baucu_rules::Layout,
+    candidates: &[String],
+) -> String {
+    use sha2::{Digest, Sha256};
+    let list = hex::encode(Sha256::digest(candidates.join("\n").as_bytes()));
+    let congress = hex::encode(Sha256::digest(congress.as_bytes()));
+    format!("BAUCU1|c={}|e={election}|r={round}|l={}|h={}", &congress[..12], layout.code(), &list[..16])
+}
+
+fn qr_svg(payload: &str) -> Result<String, DocError> {
+    let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| DocError(format!("mã QR: {e}")))?;
+    Ok(code.render::<qrcode::render::svg::Color<'_>>().quiet_zone(false).min_dimensions(200, 200).build())
+}
+
+impl BallotDoc {
+    /// The ballot of an election round, from the engine's election.
+    pub fn new(
+        meta: &baucu_rules::case::Meta,
+        election: &baucu_rules::Election,
+        election_key: &str,
+        paper: Paper,
+        copies: u32,
+    ) -> Result<Self, DocError> {
+        let candidates: Vec<String> = election.candidates().iter().map(ToString::to_string).collect();
+        let round = meta.round.unwrap_or(1);
+        let congress = meta.congress.clone().unwrap_or_default();
+        let payload = qr_payload(&congress, election_key, round, election.layout(), &candidates);
+        let body = minutes::body_title(election.body());
+        let organisation = meta.organisation.clone().unwrap_or_default();
+        let heading = match election.purpose() {
+            baucu_rules::Purpose::Alternates => format!(
+                "Bầu đại biểu dự khuyết dự đại hội cấp trên{}",
+                if round > 1 { format!(" (lần {round})") } else { String::new() }
+            ),
+            _ if round > 1 => format!("Bầu {body} (lần {round})"),
+            _ => format!("Bầu {body}"),
+        };
+        Ok(BallotDoc {
+            title: format!("Phiếu bầu — {heading}"),
+            organisation,
+            congress,
+            term: meta.term.clone().unwrap_or_default(),
+            heading,
+            instruction: match election.layout() {
+                baucu_rules::Layout::Strike => "Gạch ngang cả họ và tên người không bầu.".into(),
+                baucu_rules::Layout::AgreeDisagree => {
+                    "Đánh dấu X vào một ô \"Đồng ý\" hoặc \"Không đồng ý\" ở mỗi dòng.".into()
+                }
+            },
+            layout: election.layout().code().into(),
+            seats: election.seats(),
+            candidates,
+            paper: paper.code().into(),
+            copies: copies.max(1),
+            stamp_owner: "cấp ủy triệu tập đại hội".into(),
+            qr_svg: qr_svg(&payload)?,
+        })
+    }
+
+    pub fn pdf(&self) -> Result<Vec<u8>, DocError> {
+        pdf("ballot.typ", self)
+    }
+}
+
+impl MinutesDoc {
+    pub fn pdf(&self) -> Result<Vec<u8>, DocError> {
+        pdf("minutes.typ", self)
+    }
+
+    pub fn docx(&self) -> Result<Vec<u8>, DocError> {
+        docx::minutes(self)
+    }
+
+    /// The results of the round as a spreadsheet (values, never formulas).
+    pub fn xlsx(&self) -> Result<Vec<u8>, DocError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let fail = |e: rust_xlsxwriter::XlsxError| DocError(format!("không tạo được tệp Excel: {e}"));
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let pct = Format::new().set_num_format("0.00");
+        let sheet = book.add_worksheet();
+        sheet.set_name("Kết quả").map_err(fail)?;
+        sheet.write_string_with_format(0, 0, &self.heading, &bold).map_err(fail)?;
+        sheet.write_string(1, 0, &self.round_label).map_err(fail)?;
+        sheet
+            .write_string(
+                2,
+                0,
+                format!("Số làm căn cứ: {} · Trúng cử phải có ít nhất {} phiếu", self.base, self.threshold),
+            )
+            .map_err(fail)?;
+        let headers = [
+            "TT",
+            "Họ và tên",
+            "Số phiếu",
+            "% so với số làm căn cứ",
+            "% so với phiếu hợp lệ",
+            "Xếp hạng",
+            "Kết quả",
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(4, c as u16, *h, &bold).map_err(fail)?;
+        }
+        for (i, r) in self.rows.iter().enumerate() {
+            let row = 5 + i as u32;
+            sheet.write_number(row, 0, r.position as f64).map_err(fail)?;
+            sheet.write_string(row, 1, &r.name).map_err(fail)?;
+            sheet.write_number(row, 2, r.votes as f64).map_err(fail)?;
+            sheet
+                .write_number_with_format(row, 3, r.hundredths_of_base as f64 / 100.0, &pct)
+                .map_err(fail)?;
+            if let Some(v) = r.hundredths_of_valid {
+                sheet.write_number_with_format(row, 4, v as f64 / 100.0, &pct).map_err(fail)?;
+            }
+            sheet.write_number(row, 5, r.rank as f64).map_err(fail)?;
+            sheet.write_string(row, 6, &r.outcome).map_err(fail)?;
+        }
+        sheet.set_column_width(1, 30).map_err(fail)?;
+        for c in 2..7u16 {
+            sheet.set_column_width(c, 16).map_err(fail)?;
+        }
+        book.save_to_buffer().map_err(fail)
+    }
+}
+
+impl JournalDoc {
+    pub fn pdf(&self) -> Result<Vec<u8>, DocError> {
+        pdf("journal.typ", self)
+    }
+}

@@ -1,0 +1,272 @@
+//! The data of the count minutes, taken from the engine's assembly, election and result, and of the
+//! entry journal.
+
+use baucu_rules::assembly::{Assembly, AssemblyKind};
+use baucu_rules::case::{BoardRole, Meta};
+use baucu_rules::election::{Body, Election, Purpose};
+use baucu_rules::outcome::{Outcome, RoundResult, TieFor};
+use baucu_rules::{Percent, messages};
+use serde::Serialize;
+
+/// "Ban Chấp hành", "Bí thư", … as a title inside a sentence.
+pub fn body_title(body: Body) -> String {
+    match body {
+        Body::Committee => "Ban Chấp hành".into(),
+        Body::StandingCommittee => "Ban Thường vụ".into(),
+        Body::InspectionCommittee => "Ủy ban Kiểm tra".into(),
+        Body::Delegates => "đại biểu dự đại hội cấp trên".into(),
+        other => messages::body(other).into(),
+    }
+}
+
+/// `83,33%`: two decimals, half up (the engine's), with the Vietnamese decimal comma.
+fn vn(p: Percent) -> String {
+    format!("{}%", p.to_vietnamese())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoardLine {
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub label: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BallotLines {
+    pub issued: u64,
+    pub returned: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResultRow {
+    pub position: usize,
+    pub name: String,
+    pub votes: u64,
+    pub percent_of_base: String,
+    pub percent_of_valid: String,
+    pub hundredths_of_base: u64,
+    pub hundredths_of_valid: Option<u64>,
+    pub rank: usize,
+    pub outcome: String,
+}
+
+/// Everything the count minutes state (rules.md § 7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MinutesDoc {
+    pub title: String,
+    pub organisation: String,
+    pub congress: String,
+    pub term: String,
+    pub place: String,
+    pub place_date: Option<String>,
+    pub when: Option<String>,
+    pub time: String,
+    pub heading: String,
+    pub round_label: String,
+    pub seats: u32,
+    pub alternate_seats: u32,
+    pub board: Vec<BoardLine>,
+    pub candidates: Vec<String>,
+    pub base_lines: Vec<Line>,
+    pub base: u32,
+    pub threshold: u64,
+    pub ballots: BallotLines,
+    pub rows: Vec<ResultRow>,
+    pub elected: Vec<ResultRow>,
+    pub alternates: Vec<ResultRow>,
+    /// Ties and unfilled seats, in sentences.
+    pub notes: Vec<String>,
+    pub decision: Option<String>,
+}
+
+fn vn_date(iso: &str) -> Option<String> {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => Some(format!("ngày {d} tháng {m} năm {y}")),
+        _ => None,
+    }
+}
+
+fn outcome_label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Elected => "Trúng cử",
+        Outcome::Alternate => "Dự khuyết",
+        Outcome::Tied => "Bằng phiếu",
+        Outcome::NotElected => "Không trúng cử",
+    }
+}
+
+impl MinutesDoc {
+    /// The minutes of a round from the engine's own values. `decision` is what the congress decided
+    /// after a tie or unfilled seats, when it has.
+    pub fn from_engine(
+        meta: &Meta,
+        assembly: &Assembly,
+        election: &Election,
+        result: &RoundResult,
+        decision: Option<String>,
+    ) -> Self {
+        let names: Vec<String> = election.candidates().iter().map(ToString::to_string).collect();
+        let who = match assembly.kind() {
+            AssemblyKind::DelegatesCongress => "đại biểu chính thức",
+            AssemblyKind::MembersCongress => "đảng viên chính thức",
+            AssemblyKind::Plenum => "ủy viên",
+        };
+        let mut base_lines = vec![Line {
+            label: format!("Tổng số {who} được triệu tập"),
+            value: assembly.summoned().to_string(),
+        }];
+        for &(e, n) in assembly.exclusions() {
+            base_lines
+                .push(Line { label: format!("Trừ {}", messages::exclusion(e)), value: n.to_string() });
+        }
+        base_lines.push(Line {
+            label: "Số làm căn cứ tính kết quả bầu cử".into(),
+            value: assembly.base().get().to_string(),
+        });
+        base_lines
+            .push(Line { label: format!("Số {who} có mặt"), value: assembly.present().to_string() });
+        base_lines
+            .push(Line { label: format!("Số {who} vắng mặt"), value: assembly.absent().to_string() });
+        let rows: Vec<ResultRow> = result
+            .candidates
+            .iter()
+            .map(|c| ResultRow {
+                position: c.position,
+                name: names[c.position - 1].clone(),
+                votes: c.votes,
+                percent_of_base: vn(c.percent_of_base),
+                percent_of_valid: c.percent_of_valid.map(vn).unwrap_or_else(|| "—".into()),
+                hundredths_of_base: c.percent_of_base.hundredths(),
+                hundredths_of_valid: c.percent_of_valid.map(Percent::hundredths),
+                rank: c.rank,
+                outcome: outcome_label(c.outcome).into(),
+            })
+            .collect();
+        let pick = |indices: &[usize]| indices.iter().map(|&i| rows[i].clone()).collect::<Vec<_>>();
+        let mut notes = Vec::new();
+        if let Some(tie) = &result.tie {
+            let tied: Vec<&str> = tie.candidates.iter().map(|&i| names[i].as_str()).collect();
+            let what = if tie.for_seats == TieFor::Alternate {
+                "đại biểu dự khuyết"
+            } else {
+                "người trúng cử"
+            };
+            notes.push(format!(
+                "Các đồng chí {} bằng phiếu nhau cho {} chỗ {} còn lại: bầu lại giữa những người bằng phiếu.",
+                tied.join(", "),
+                tie.seats,
+                what
+            ));
+        }
+        if result.seats_unfilled > 0 {
+            notes.push(format!(
+                "Còn {} chỗ chưa bầu đủ (không có thêm người được quá một nửa số phiếu).",
+                result.seats_unfilled
+            ));
+        }
+        if result.alternate_seats_unfilled > 0 {
+            notes
+                .push(format!("Còn {} chỗ đại biểu dự khuyết chưa bầu đủ.", result.alternate_seats_unfilled));
+        }
+        let round = meta.round.unwrap_or(1);
+        let round_label = match election.purpose() {
+            Purpose::Regular => format!("Lần bầu thứ {round}"),
+            Purpose::TieBreak => format!("Lần bầu thứ {round} (bầu lại giữa những người bằng phiếu)"),
+            Purpose::Alternates => format!("Lần bầu thứ {round} (bầu đại biểu dự khuyết)"),
+        };
+        let heading = match election.purpose() {
+            Purpose::Alternates => "Bầu đại biểu dự khuyết dự đại hội cấp trên".into(),
+            _ => format!("Bầu {}", body_title(election.body())),
+        };
+        let mut board: Vec<BoardLine> = meta
+            .counting_board
+            .iter()
+            .map(|m| BoardLine {
+                name: m.name.clone(),
+                role: if m.role == BoardRole::Head {
+                    "Trưởng ban kiểm phiếu".into()
+                } else {
+                    "Thành viên ban kiểm phiếu".into()
+                },
+            })
+            .collect();
+        board.sort_by_key(|b| !b.role.starts_with("Trưởng"));
+        let date = meta.date.as_deref().and_then(vn_date);
+        let place = meta.place.clone().unwrap_or_default();
+        MinutesDoc {
+            title: format!("Biên bản kiểm phiếu — {heading}"),
+            organisation: meta.organisation.clone().unwrap_or_default(),
+            congress: meta.congress.clone().unwrap_or_default(),
+            term: meta.term.clone().unwrap_or_default(),
+            place_date: date
+                .as_ref()
+                .map(|d| if place.is_empty() { d.clone() } else { format!("{place}, {d}") }),
+            when: date.map(|d| match &meta.time {
+                Some(t) => format!("{t}, {d}"),
+                None => d,
+            }),
+            place,
+            time: meta.time.clone().unwrap_or_default(),
+            heading,
+            round_label,
+            seats: election.seats(),
+            alternate_seats: election.alternate_seats(),
+            board,
+            candidates: names.clone(),
+            base_lines,
+            base: result.base.get(),
+            threshold: result.threshold,
+            ballots: BallotLines {
+                issued: result.issued,
+                returned: result.ballots.returned,
+                valid: result.ballots.valid,
+                invalid: result.ballots.invalid,
+                reasons: result
+                    .ballots
+                    .reasons()
+                    .map(|(r, n)| Reason { label: messages::invalid_reason(r).into(), count: n })
+                    .collect(),
+            },
+            elected: pick(&result.elected),
+            alternates: pick(&result.alternates),
+            rows,
+            notes,
+            decision,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalRow {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub stack: String,
+    pub entry: String,
+    pub seq: String,
+    pub detail: String,
+}
+
+/// The ballot-entry journal of a round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalDoc {
+    pub title: String,
+    pub organisation: String,
+    pub heading: String,
+    pub rows: Vec<JournalRow>,
+}
