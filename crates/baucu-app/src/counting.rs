@@ -1351,3 +1351,142 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// The list of the elected of an election with the composition of the new body (rules.md § 9):
+    /// `pdf` or `xlsx`. Ages are taken at the congress's opening date.
+    pub async fn elected_list(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        format: &str,
+    ) -> Result<Download, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        let congress = self.congress().await?;
+        let opening = congress.as_ref().and_then(|c| c.opens_on);
+        let doc = self
+            .read(move |c| {
+                let erow = edb::get(c, election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
+                let election = election_from_row(&erow)?;
+                // Votes from the round in which each person was elected.
+                let mut votes: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+                for r in db::rounds_of(c, election_id)? {
+                    let Some(result) =
+                        r.result.as_deref().and_then(|x| serde_json::from_str::<Value>(x).ok())
+                    else {
+                        continue;
+                    };
+                    for (i, (person, _)) in db::round_candidates(c, r.id)?.into_iter().enumerate() {
+                        let line = &result["candidates"][i];
+                        if matches!(line["outcome"].as_str(), Some("elected" | "alternate")) {
+                            let hundredths = line["percent_of_base"]
+                                .as_str()
+                                .unwrap_or("0")
+                                .replace('.', "")
+                                .parse()
+                                .unwrap_or(0);
+                            votes.insert(person, (line["votes"].as_u64().unwrap_or(0), hundredths));
+                        }
+                    }
+                }
+                let mut rows = Vec::new();
+                let mut officials = Vec::new();
+                for (person_id, alternate) in edb::elected(c, election_id)? {
+                    let p = Person::from_row(
+                        persons::get(c, person_id)?.ok_or(AppError::NotFound("người trúng cử"))?,
+                    );
+                    let (v, h) = votes.get(&person_id).copied().unwrap_or((0, 0));
+                    rows.push(baucu_docs::ElectedRow {
+                        name: p.full_name.clone(),
+                        birth: p
+                            .birth_date
+                            .map(|d| format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()))
+                            .unwrap_or_default(),
+                        sex: crate::roster::label_of(&crate::roster::SEXES, &p.sex).into(),
+                        ethnicity: p.ethnicity.clone(),
+                        religion: p.religion.clone(),
+                        education: p.education.clone(),
+                        theory: crate::roster::label_of(&crate::roster::THEORY_LEVELS, &p.political_theory)
+                            .into(),
+                        first_time: p.first_time,
+                        votes: v,
+                        percent: format!("{},{:02}%", h / 100, h % 100),
+                        hundredths: h,
+                        alternate,
+                    });
+                    if !alternate {
+                        officials.push(p);
+                    }
+                }
+                let total = officials.len() as u64;
+                let count = |f: &dyn Fn(&Person) -> bool| officials.iter().filter(|p| f(p)).count() as u64;
+                let fold = baucu_rules::name::fold_for_search;
+                let under_35 = |p: &Person| match (p.birth_date, opening) {
+                    (Some(b), Some(o)) => {
+                        let age = i32::from(o.year())
+                            - i32::from(b.year())
+                            - i32::from((o.month(), o.day()) < (b.month(), b.day()));
+                        age < 35
+                    }
+                    _ => false,
+                };
+                let mut stats = vec![
+                    baucu_docs::StatLine::new("Nữ", count(&|p| p.sex == "female"), total),
+                    baucu_docs::StatLine::new("Dưới 35 tuổi", count(&under_35), total),
+                    baucu_docs::StatLine::new(
+                        "Dân tộc thiểu số",
+                        count(&|p| !p.ethnicity.is_empty() && fold(&p.ethnicity) != "kinh"),
+                        total,
+                    ),
+                    baucu_docs::StatLine::new(
+                        "Có tôn giáo",
+                        count(&|p| !matches!(fold(&p.religion).as_str(), "" | "khong")),
+                        total,
+                    ),
+                    baucu_docs::StatLine::new("Tham gia lần đầu", count(&|p| p.first_time), total),
+                ];
+                let mut education: BTreeMap<String, u64> = BTreeMap::new();
+                let mut theory: BTreeMap<String, u64> = BTreeMap::new();
+                for p in &officials {
+                    let e = if p.education.is_empty() { "chưa ghi".to_owned() } else { p.education.clone() };
+                    *education.entry(e).or_default() += 1;
+                    let t = crate::roster::label_of(&crate::roster::THEORY_LEVELS, &p.political_theory);
+                    *theory
+                        .entry(if t.is_empty() { "chưa có".to_owned() } else { t.to_owned() })
+                        .or_default() += 1;
+                }
+                stats.extend(
+                    education.into_iter().map(|(k, n)| {
+                        baucu_docs::StatLine::new(format!("Trình độ chuyên môn: {k}"), n, total)
+                    }),
+                );
+                stats.extend(
+                    theory
+                        .into_iter()
+                        .map(|(k, n)| baucu_docs::StatLine::new(format!("Lý luận chính trị: {k}"), n, total)),
+                );
+                Ok(baucu_docs::ElectedDoc {
+                    title: format!("Danh sách trúng cử — {}", election.title()),
+                    organisation: congress.as_ref().map(|c| c.organisation.clone()).unwrap_or_default(),
+                    congress: congress.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+                    term: congress.as_ref().map(|c| c.term.clone()).unwrap_or_default(),
+                    heading: election.title(),
+                    rows,
+                    total,
+                    stats,
+                })
+            })
+            .await?;
+        let format = format.to_owned();
+        let (bytes, content_type, ext) = tokio::task::spawn_blocking(move || match format.as_str() {
+            "xlsx" => doc
+                .xlsx()
+                .map(|b| (b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")),
+            _ => doc.pdf().map(|b| (b, "application/pdf", "pdf")),
+        })
+        .await
+        .map_err(|_| AppError::Conflict("Không tạo được danh sách.".into()))?
+        .map_err(|e| AppError::Conflict(e.0))?;
+        Ok(Download { file_name: format!("danh-sach-trung-cu-{election_id}.{ext}"), content_type, bytes })
+    }
+}

@@ -12,7 +12,9 @@ use typst::foundations::{Dict, Smart, Value};
 use typst_as_lib::{TypstEngine, TypstTemplateCollection};
 use typst_layout::PagedDocument;
 
-pub use minutes::{BoardLine, JournalDoc, JournalRow, MinutesDoc, ResultRow};
+pub use minutes::{
+    BoardLine, ElectedDoc, ElectedRow, JournalDoc, JournalRow, MinutesDoc, ResultRow, StatLine,
+};
 
 const FONTS: [&[u8]; 4] = [
     include_bytes!("../fonts/LibertinusSerif-Regular.otf"),
@@ -29,6 +31,7 @@ static ENGINE: LazyLock<TypstEngine<TypstTemplateCollection>> = LazyLock::new(||
             ("ballot.typ", include_str!("templates/ballot.typ")),
             ("minutes.typ", include_str!("templates/minutes.typ")),
             ("journal.typ", include_str!("templates/journal.typ")),
+            ("elected.typ", include_str!("templates/elected.typ")),
         ])
         .build()
 });
@@ -232,5 +235,67 @@ impl MinutesDoc {
 impl JournalDoc {
     pub fn pdf(&self) -> Result<Vec<u8>, DocError> {
         pdf("journal.typ", self)
+    }
+}
+
+impl ElectedDoc {
+    pub fn pdf(&self) -> Result<Vec<u8>, DocError> {
+        pdf("elected.typ", self)
+    }
+
+    /// The list and its composition as a spreadsheet: sheets "Danh sách" and "Cơ cấu".
+    pub fn xlsx(&self) -> Result<Vec<u8>, DocError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let fail = |e: rust_xlsxwriter::XlsxError| DocError(format!("không tạo được tệp Excel: {e}"));
+        let mut book = Workbook::new();
+        let bold = Format::new().set_bold();
+        let list = book.add_worksheet();
+        list.set_name("Danh sách").map_err(fail)?;
+        list.write_string_with_format(0, 0, &self.heading, &bold).map_err(fail)?;
+        let headers = [
+            "TT",
+            "Họ và tên",
+            "Ngày sinh",
+            "Giới tính",
+            "Dân tộc",
+            "Tôn giáo",
+            "Trình độ chuyên môn",
+            "Lý luận chính trị",
+            "Lần đầu",
+            "Số phiếu",
+            "Tỷ lệ (%)",
+            "Dự khuyết",
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            list.write_string_with_format(2, c as u16, *h, &bold).map_err(fail)?;
+        }
+        for (i, r) in self.rows.iter().enumerate() {
+            let row = 3 + i as u32;
+            list.write_number(row, 0, (i + 1) as f64).map_err(fail)?;
+            for (c, v) in [&r.name, &r.birth, &r.sex, &r.ethnicity, &r.religion, &r.education, &r.theory]
+                .iter()
+                .enumerate()
+            {
+                list.write_string(row, c as u16 + 1, *v).map_err(fail)?;
+            }
+            list.write_string(row, 8, if r.first_time { "x" } else { "" }).map_err(fail)?;
+            list.write_number(row, 9, r.votes as f64).map_err(fail)?;
+            list.write_number(row, 10, r.hundredths as f64 / 100.0).map_err(fail)?;
+            list.write_string(row, 11, if r.alternate { "x" } else { "" }).map_err(fail)?;
+        }
+        list.set_column_width(1, 28).map_err(fail)?;
+        let stats = book.add_worksheet();
+        stats.set_name("Cơ cấu").map_err(fail)?;
+        for (c, h) in ["Tiêu chí", "Số người", "Tỷ lệ (%)"].iter().enumerate() {
+            stats.write_string_with_format(0, c as u16, *h, &bold).map_err(fail)?;
+        }
+        for (i, s) in self.stats.iter().enumerate() {
+            let row = 1 + i as u32;
+            stats.write_string(row, 0, &s.label).map_err(fail)?;
+            stats.write_number(row, 1, s.count as f64).map_err(fail)?;
+            stats.write_number(row, 2, s.hundredths as f64 / 100.0).map_err(fail)?;
+        }
+        stats.set_column_width(0, 40).map_err(fail)?;
+        book.save_to_buffer().map_err(fail)
     }
 }

@@ -270,3 +270,50 @@ pub struct JournalDoc {
     pub heading: String,
     pub rows: Vec<JournalRow>,
 }
+
+/// One person on the list of the elected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElectedRow {
+    pub name: String,
+    pub birth: String,
+    pub sex: String,
+    pub ethnicity: String,
+    pub religion: String,
+    pub education: String,
+    pub theory: String,
+    pub first_time: bool,
+    pub votes: u64,
+    pub percent: String,
+    pub hundredths: u64,
+    pub alternate: bool,
+}
+
+/// One line of the composition of a body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatLine {
+    pub label: String,
+    pub count: u64,
+    pub percent: String,
+    pub hundredths: u64,
+}
+
+impl StatLine {
+    /// `count` of `total`, with the engine's percentage (half up, Vietnamese comma).
+    pub fn new(label: impl Into<String>, count: u64, total: u64) -> Self {
+        let p = Percent::of(count, total).unwrap_or(Percent::ZERO);
+        StatLine { label: label.into(), count, percent: vn(p), hundredths: p.hundredths() }
+    }
+}
+
+/// The list of the elected of an election and the composition of the new body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElectedDoc {
+    pub title: String,
+    pub organisation: String,
+    pub congress: String,
+    pub term: String,
+    pub heading: String,
+    pub rows: Vec<ElectedRow>,
+    pub total: u64,
+    pub stats: Vec<StatLine>,
+}

@@ -468,6 +468,29 @@ pub async fn round_file(
     }
 }
 
+pub async fn election_file(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path((id, file)): Path<(i64, String)>,
+) -> Response {
+    let download = match file.as_str() {
+        "trung-cu.pdf" => state.app.elected_list(&current.session.actor, id, "pdf").await,
+        "trung-cu.xlsx" => state.app.elected_list(&current.session.actor, id, "xlsx").await,
+        _ => Err(AppError::NotFound("tài liệu này")),
+    };
+    match download {
+        Ok(d) => (
+            [
+                (header::CONTENT_TYPE, d.content_type.to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", d.file_name)),
+            ],
+            d.bytes,
+        )
+            .into_response(),
+        Err(e) => failure(e),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reconciliation
 

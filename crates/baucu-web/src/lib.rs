@@ -224,6 +224,15 @@ fn table() -> Vec<Route> {
             get(counting::round_file),
         ),
         (
+            spec(
+                Method::GET,
+                "/elections/{id}/files/{file}",
+                Needs(ViewCounting),
+                "Tải danh sách trúng cử và cơ cấu",
+            ),
+            get(counting::election_file),
+        ),
+        (
             spec(Method::POST, "/rounds/{id}/issued", Needs(ManageCounting), "Ghi số phiếu phát ra"),
             post(counting::issued),
         ),

@@ -1028,6 +1028,12 @@ pub async fn election_page(
                     li { a href={ "/rounds/" (r.id) } { (r.title()) } " — "
                         @if r.published { "đã công bố" } @else if r.closed { "đã có kết quả" } @else { "đang kiểm phiếu" } }
                 } }
+                @if rounds.iter().any(|r| r.closed) {
+                    p.files {
+                        a.button href={ "/elections/" (id) "/files/trung-cu.pdf" } { "Danh sách trúng cử và cơ cấu (PDF)" } " "
+                        a.button href={ "/elections/" (id) "/files/trung-cu.xlsx" } { "(Excel)" }
+                    }
+                }
                 @if run && rounds.is_empty() {
                     form.inline method="post" action={ "/elections/" (id) "/rounds" } {
                         (csrf(&current))

@@ -242,6 +242,35 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     assert_eq!(tb_result["next_step"], "complete");
     assert_eq!(tb_result["elected"][0], result["tie"]["candidates"][0]);
     presidium.post(&format!("/api/rounds/{next}/publish"), json!({}));
+    // The list of the elected (13: 12 in the first round, 1 in the tie-break) and its composition.
+    let election = closed["round"]["election_id"].as_i64().expect("election");
+    let (status, _, pdf) = support::http(
+        &server.addr,
+        "GET",
+        &format!("/elections/{election}/files/trung-cu.pdf"),
+        &[("Cookie", &board.cookie)],
+        b"",
+    )
+    .expect("pdf");
+    assert!(status == 200 && pdf.starts_with(b"%PDF"));
+    let (_, _, xlsx) = support::http(
+        &server.addr,
+        "GET",
+        &format!("/elections/{election}/files/trung-cu.xlsx"),
+        &[("Cookie", &board.cookie)],
+        b"",
+    )
+    .expect("xlsx");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let list = book.worksheet_range("Danh sách").expect("list");
+    assert_eq!(list.rows().skip(3).filter(|r| !r[1].to_string().is_empty()).count(), 13);
+    let stats = book.worksheet_range("Cơ cấu").expect("stats");
+    let women = stats.rows().find(|r| r[0].to_string() == "Nữ").expect("women line");
+    let n: u64 = women[1].to_string().parse().expect("count");
+    // The engine's half-up percentage of 13.
+    let hundredths = (2 * n * 10_000 + 13) / 26;
+    assert_eq!(women[2].to_string().parse::<f64>().expect("percent"), hundredths as f64 / 100.0, "{women:?}");
     let (status, _, page) =
         support::http(&server.addr, "GET", "/results/fragment", &[], b"").expect("fragment");
     assert_eq!(status, 200);
