@@ -266,7 +266,7 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     let list = book.worksheet_range("Danh sách").expect("list");
     assert_eq!(list.rows().skip(3).filter(|r| !r[1].to_string().is_empty()).count(), 13);
     let stats = book.worksheet_range("Cơ cấu").expect("stats");
-    let women = stats.rows().find(|r| r[0].to_string() == "Nữ").expect("women line");
+    let women = stats.rows().find(|r| r[0] == "Nữ").expect("women line");
     let n: u64 = women[1].to_string().parse().expect("count");
     // The engine's half-up percentage of 13.
     let hundredths = (2 * n * 10_000 + 13) / 26;
