@@ -10,7 +10,7 @@ use baucu_rules::assembly::{Assembly, AssemblyKind, Exclusion};
 use baucu_rules::ballot::{Ballot, BallotSpec, Validity};
 use baucu_rules::case::RoundAnswer;
 use baucu_rules::election::{Body, Layout, Purpose};
-use baucu_rules::outcome::{NextStep, decide};
+use baucu_rules::outcome::decide;
 use baucu_rules::{PersonName, Tally, messages};
 use baucu_store::counting::{self as db, RoundRow};
 use baucu_store::elections as edb;
@@ -913,7 +913,8 @@ impl App {
                 let issued = row
                     .ballots_issued
                     .ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu phát ra.".into()))?;
-                let answer = compute(c, &round, stacks.iter().map(|s| s.id).collect(), issued as u64)?;
+                let (election, result) = engine_result(c, &round, issued as u64)?;
+                let answer = RoundAnswer::new(&election, &result);
                 // Record who is elected (officials and alternates) for this election.
                 let ids = &round.candidate_ids;
                 let name_index = |name: &str| round.candidates.iter().position(|n| n == name);
@@ -1139,30 +1140,32 @@ impl App {
     }
 }
 
-/// Tallies the agreed readings through the engine and decides the result.
-fn compute(c: &Connection, round: &Round, stacks: Vec<i64>, issued: u64) -> Result<RoundAnswer, AppError> {
+/// The engine's election for a round: its names in ballot order, seats and purpose.
+fn engine_election(round: &Round) -> Result<baucu_rules::Election, AppError> {
     let names: Vec<PersonName> = round
         .candidates
         .iter()
         .map(|n| PersonName::parse(n).map_err(|_| AppError::Conflict(format!("Tên \"{n}\" không hợp lệ."))))
         .collect::<Result<_, _>>()?;
-    let election =
-        baucu_rules::Election::new(round.body, round.purpose, round.seats, round.alternate_seats, names)?;
+    Ok(baucu_rules::Election::new(round.body, round.purpose, round.seats, round.alternate_seats, names)?)
+}
+
+/// The engine's result of a round: the agreed readings of its stacks tallied and decided.
+fn engine_result(
+    c: &Connection,
+    round: &Round,
+    issued: u64,
+) -> Result<(baucu_rules::Election, baucu_rules::outcome::RoundResult), AppError> {
+    let election = engine_election(round)?;
     let mut tally = Tally::new(&election);
-    for s in stacks {
-        for code in readings(c, s)? {
+    for s in db::stacks_of(c, round.id)? {
+        for code in readings(c, s.id)? {
             let ballot = Ballot::from_code(&code).map_err(|e| AppError::Conflict(e.0))?;
             tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
         }
     }
-    let assembly = round.assembly.assembly()?;
-    let result = decide(&election, assembly.base(), issued, &tally)?;
-    Ok(RoundAnswer::new(&election, &result))
-}
-
-/// Whether a next step needs the presidium.
-pub fn needs_decision(next_step: &str) -> bool {
-    next_step != NextStep::Complete.code()
+    let result = decide(&election, round.assembly.assembly()?.base(), issued, &tally)?;
+    Ok((election, result))
 }
 
 impl App {
@@ -1209,33 +1212,12 @@ impl App {
         let congress = self.congress().await?;
         self.read(move |c| {
             let (row, round) = load_round(c, round_id)?;
-            let names: Vec<PersonName> = round
-                .candidates
-                .iter()
-                .map(|n| {
-                    PersonName::parse(n).map_err(|_| AppError::Conflict(format!("Tên \"{n}\" không hợp lệ.")))
-                })
-                .collect::<Result<_, _>>()?;
-            let election = baucu_rules::Election::new(
-                round.body,
-                round.purpose,
-                round.seats,
-                round.alternate_seats,
-                names,
-            )?;
             let assembly = round.assembly.assembly()?;
-            let result = if round.closed {
-                let stacks: Vec<i64> = db::stacks_of(c, round_id)?.iter().map(|s| s.id).collect();
-                let mut tally = Tally::new(&election);
-                for s in stacks {
-                    for code in readings(c, s)? {
-                        let ballot = Ballot::from_code(&code).map_err(|e| AppError::Conflict(e.0))?;
-                        tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
-                    }
-                }
-                Some(decide(&election, assembly.base(), row.ballots_issued.unwrap_or(0) as u64, &tally)?)
+            let (election, result) = if round.closed {
+                let (e, r) = engine_result(c, &round, row.ballots_issued.unwrap_or(0) as u64)?;
+                (e, Some(r))
             } else {
-                None
+                (engine_election(&round)?, None)
             };
             // The counting board, from the accounts with board roles.
             let heads: BTreeSet<String> =

@@ -29,6 +29,20 @@ pub fn entry_hash(prev_hash: &str, seq: i64, at: &str, actor: &str, action: &str
     hex::encode(h.finalize())
 }
 
+const COLUMNS: &str = "seq, at, actor, action, data, prev_hash, hash";
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        data: r.get(4)?,
+        prev_hash: r.get(5)?,
+        hash: r.get(6)?,
+    })
+}
+
 /// Appends an entry inside the caller's transaction.
 pub fn append(conn: &Connection, at: &str, actor: &str, action: &str, data: &str) -> Result<i64> {
     let last: Option<(i64, String)> = conn
@@ -67,22 +81,13 @@ pub enum BreakReason {
 
 /// Recomputes the whole chain; `Ok(n)` with the number of entries, or the first bad entry.
 pub fn verify(conn: &Connection) -> Result<std::result::Result<i64, Break>> {
-    let mut stmt =
-        conn.prepare("SELECT seq, at, actor, action, data, prev_hash, hash FROM audit_log ORDER BY seq")?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     let mut expected_prev = GENESIS.to_owned();
     let mut expected_seq = 1;
     let mut count = 0;
     while let Some(r) = rows.next()? {
-        let e = Entry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            data: r.get(4)?,
-            prev_hash: r.get(5)?,
-            hash: r.get(6)?,
-        };
+        let e = entry(r)?;
         if e.seq != expected_seq {
             return Ok(Err(Break { seq: expected_seq, reason: BreakReason::Gap }));
         }
@@ -101,19 +106,7 @@ pub fn verify(conn: &Connection) -> Result<std::result::Result<i64, Break>> {
 
 /// The most recent entries, newest first.
 pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Entry>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, data, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(Entry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            data: r.get(4)?,
-            prev_hash: r.get(5)?,
-            hash: r.get(6)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ?1"))?;
+    let rows = stmt.query_map([limit], entry)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
 }

@@ -427,6 +427,18 @@ pub async fn journal_page(
     .into_response()
 }
 
+/// A file to download, named for the user's disk.
+pub fn file_response(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 #[derive(Debug, Deserialize)]
 pub struct FileQuery {
     #[serde(default)]
@@ -456,14 +468,7 @@ pub async fn round_file(
         _ => Err(AppError::NotFound("tài liệu này")),
     };
     match download {
-        Ok(d) => (
-            [
-                (header::CONTENT_TYPE, d.content_type.to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", d.file_name)),
-            ],
-            d.bytes,
-        )
-            .into_response(),
+        Ok(d) => file_response(d.content_type, &d.file_name, d.bytes),
         Err(e) => failure(e),
     }
 }
@@ -479,14 +484,7 @@ pub async fn election_file(
         _ => Err(AppError::NotFound("tài liệu này")),
     };
     match download {
-        Ok(d) => (
-            [
-                (header::CONTENT_TYPE, d.content_type.to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", d.file_name)),
-            ],
-            d.bytes,
-        )
-            .into_response(),
+        Ok(d) => file_response(d.content_type, &d.file_name, d.bytes),
         Err(e) => failure(e),
     }
 }

@@ -524,14 +524,11 @@ pub async fn roster_page(
 
 pub async fn roster_template() -> Response {
     match baucu_app::roster::roster_template() {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"mau-danh-sach-dang-vien.xlsx\""),
-            ],
+        Ok(bytes) => crate::counting::file_response(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "mau-danh-sach-dang-vien.xlsx",
             bytes,
-        )
-            .into_response(),
+        ),
         Err(e) => app_error(e),
     }
 }
