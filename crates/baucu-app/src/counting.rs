@@ -1005,6 +1005,15 @@ impl App {
                     } else {
                         result["seats_unfilled"].as_u64().unwrap_or(0)
                     };
+                    let rounds_held = db::rounds_of(c, round.election_id)?.len() as u32;
+                    let is_cell = crate::congress::Level::from_code(
+                        &baucu_store::congress::get(c)?.map(|x| x.level).unwrap_or_default(),
+                    ) == Some(crate::congress::Level::Cell);
+                    if !baucu_rules::roster::further_round_allowed(round.body, is_cell, rounds_held) {
+                        return Err(AppError::Conflict(format!(
+                            "Đã bầu {rounds_held} lần mà chưa có ai trúng cử bí thư chi bộ: theo quy chế, cấp ủy cấp trên chỉ định bí thư."
+                        )));
+                    }
                     if *seats == 0 || u64::from(*seats) > limit {
                         return Err(AppError::invalid(
                             "seats",

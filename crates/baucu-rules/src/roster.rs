@@ -249,3 +249,27 @@ mod tests {
         assert!(!may_stand(PartyStatus::Probationary));
     }
 }
+
+/// A chi bộ that has held this many rounds for its secretary without electing one stops: the superior
+/// committee appoints the secretary (rules.md § 2).
+pub const CELL_SECRETARY_MAX_ROUNDS: u32 = 3;
+
+/// Whether the congress may hold another round for `body` after `rounds_held` rounds. Only a chi bộ's
+/// secretary has a limit.
+pub fn further_round_allowed(body: Body, is_cell: bool, rounds_held: u32) -> bool {
+    !(is_cell && body == Body::Secretary && rounds_held >= CELL_SECRETARY_MAX_ROUNDS)
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::*;
+
+    /// rules.md § 2: after the third round with nobody elected secretary of a chi bộ, the superior appoints.
+    #[test]
+    fn a_cell_secretary_gets_three_rounds() {
+        assert!(further_round_allowed(Body::Secretary, true, 2));
+        assert!(!further_round_allowed(Body::Secretary, true, 3));
+        assert!(further_round_allowed(Body::Secretary, false, 5), "other levels have no fixed limit");
+        assert!(further_round_allowed(Body::Committee, true, 7));
+    }
+}
