@@ -3,9 +3,9 @@
 
 use crate::AppState;
 use crate::guard::{CSRF_FIELD, Current};
-use crate::pages::{Notice, error_page, layout as layout_page};
+use crate::pages::{Notice, app_error, layout as layout_page};
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
@@ -28,15 +28,6 @@ fn csrf(current: &Current) -> Markup {
 }
 
 use crate::pages::back;
-
-fn failure(e: AppError) -> Response {
-    let status = match e {
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    (status, error_page(status, &e.message())).into_response()
-}
 
 /// "83.33" → "83,33 %".
 pub fn vn_percent(p: &Value) -> String {
@@ -181,7 +172,7 @@ pub async fn round_page(
     let actor = &current.session.actor;
     let v = match state.app.round(actor, id).await {
         Ok(v) => v,
-        Err(e) => return failure(e),
+        Err(e) => return app_error(e),
     };
     let r = &v.round;
     let manage = actor.role.may(Permission::ManageCounting) && !r.closed;
@@ -400,7 +391,7 @@ pub async fn journal_page(
     let actor = &current.session.actor;
     let (v, rows) = match (state.app.round(actor, id).await, state.app.journal(actor, id).await) {
         (Ok(v), Ok(rows)) => (v, rows),
-        (Err(e), _) | (_, Err(e)) => return failure(e),
+        (Err(e), _) | (_, Err(e)) => return app_error(e),
     };
     let stack_names: BTreeMap<i64, String> = v.stacks.iter().map(|s| (s.id, s.name.clone())).collect();
     let content = html! {
@@ -469,7 +460,7 @@ pub async fn round_file(
     };
     match download {
         Ok(d) => file_response(d.content_type, &d.file_name, d.bytes),
-        Err(e) => failure(e),
+        Err(e) => app_error(e),
     }
 }
 
@@ -485,7 +476,7 @@ pub async fn election_file(
     };
     match download {
         Ok(d) => file_response(d.content_type, &d.file_name, d.bytes),
-        Err(e) => failure(e),
+        Err(e) => app_error(e),
     }
 }
 
@@ -501,14 +492,14 @@ pub async fn stack_page(
     let actor = &current.session.actor;
     let round_id = match state.app.round_of_stack(actor, id).await {
         Ok(r) => r,
-        Err(e) => return failure(e),
+        Err(e) => return app_error(e),
     };
     let v = match state.app.round(actor, round_id).await {
         Ok(v) => v,
-        Err(e) => return failure(e),
+        Err(e) => return app_error(e),
     };
     let Some(stack) = v.stacks.iter().find(|s| s.id == id) else {
-        return failure(AppError::NotFound("chồng phiếu"));
+        return app_error(AppError::NotFound("chồng phiếu"));
     };
     let manage = actor.role.may(Permission::ManageCounting);
     let open: Vec<&Difference> = stack.differences.iter().filter(|d| d.resolved.is_none()).collect();
@@ -597,7 +588,7 @@ pub async fn my_entries(
 ) -> Response {
     let entries = match state.app.my_entries(&current.session.actor).await {
         Ok(e) => e,
-        Err(e) => return failure(e),
+        Err(e) => return app_error(e),
     };
     let content = html! {
         @if entries.is_empty() { p.card { "Chưa có chồng phiếu nào được giao cho bạn." } }
@@ -615,7 +606,7 @@ pub async fn entry_page(
 ) -> Response {
     let v = match state.app.entry(&current.session.actor, id).await {
         Ok(v) => v,
-        Err(e) => return failure(e),
+        Err(e) => return app_error(e),
     };
     let r = &v.round;
     let keys = r.keys();
@@ -703,14 +694,14 @@ fn results_markup(rounds: &[Round]) -> Markup {
 pub async fn results_fragment(State(state): State<AppState>) -> Response {
     match state.app.published_results().await {
         Ok(rounds) => results_markup(&rounds).into_response(),
-        Err(e) => failure(e),
+        Err(e) => app_error(e),
     }
 }
 
 pub async fn results_page(State(state): State<AppState>) -> Response {
     let rounds = match state.app.published_results().await {
         Ok(r) => r,
-        Err(e) => return failure(e),
+        Err(e) => return app_error(e),
     };
     let congress = state.app.congress().await.ok().flatten().map(|c| c.name).unwrap_or_default();
     let page = html! {

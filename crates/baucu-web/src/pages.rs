@@ -129,7 +129,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
     )
 }
 
-fn app_error(e: AppError) -> Response {
+pub(crate) fn app_error(e: AppError) -> Response {
     let status = match &e {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
