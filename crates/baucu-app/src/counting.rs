@@ -3,7 +3,7 @@
 //! and publication. Every acknowledged ballot is on disk before the operator sees the acknowledgement.
 
 use crate::attendance::assembly_of;
-use crate::elections::election_from_row;
+use crate::elections::Election;
 use crate::roster::Person;
 use crate::{Actor, App, AppError, Permission};
 use baucu_rules::assembly::{Assembly, AssemblyKind, Exclusion};
@@ -118,7 +118,7 @@ fn purpose_from(code: &str) -> Purpose {
 fn load_round(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
     let row = db::get_round(c, id)?.ok_or(AppError::NotFound("lần bầu"))?;
     let erow = edb::get(c, row.election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
-    let election = election_from_row(&erow)?;
+    let election = Election::from_row(&erow)?;
     let cands = db::round_candidates(c, id)?;
     let assembly: AssemblySnapshot = serde_json::from_str(&row.assembly)
         .map_err(|_| AppError::Conflict("Dữ liệu lần bầu bị hỏng (hội nghị).".into()))?;
@@ -1358,7 +1358,7 @@ impl App {
         let doc = self
             .read(move |c| {
                 let erow = edb::get(c, election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
-                let election = election_from_row(&erow)?;
+                let election = Election::from_row(&erow)?;
                 // Votes from the round in which each person was elected.
                 let mut votes: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
                 for r in db::rounds_of(c, election_id)? {

@@ -156,12 +156,8 @@ pub struct Election {
     pub manual_order: bool,
 }
 
-pub(crate) fn election_from_row(r: &ElectionRow) -> Result<Election, AppError> {
-    Election::from_row(r)
-}
-
 impl Election {
-    fn from_row(r: &ElectionRow) -> Result<Self, AppError> {
+    pub(crate) fn from_row(r: &ElectionRow) -> Result<Self, AppError> {
         Ok(Election {
             id: r.id,
             body: body_from_code(&r.body).ok_or(AppError::NotFound("loại cuộc bầu"))?,
