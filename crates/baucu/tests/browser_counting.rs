@@ -77,13 +77,7 @@ fn double_entry_browser() {
     let evaluated: Value = serde_json::from_slice(&out.stdout).expect("answer");
     assert_eq!(r["result"], evaluated);
     assert_eq!(evaluated["next_step"], "tie_break");
-    let agreed: Vec<String> = head
-        .get(&format!("/api/rounds/{round}/ballots"))
-        .as_array()
-        .expect("codes")
-        .iter()
-        .map(|c| c.as_str().unwrap_or("").to_owned())
-        .collect();
+    let agreed = support::strings(&head.get(&format!("/api/rounds/{round}/ballots")));
     assert_eq!(agreed, ballots.iter().map(|b| code(b)).collect::<Vec<_>>());
 
     // A tie produced a tie-break round in one step, among the tied only.
@@ -149,11 +143,6 @@ fn keystroke_limit() {
         seen["live_verdict"]
     );
     let op = Client::login(&server.addr, "op1", SMALL_PASSWORD);
-    let stored: Vec<String> = op.get(&format!("/api/entries/{entry}"))["ballots"]
-        .as_array()
-        .expect("ballots")
-        .iter()
-        .map(|b| b["code"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let stored: Vec<String> = op.entry_codes(entry);
     assert_eq!(stored, ballots.iter().map(|b| code(b)).collect::<Vec<_>>(), "every ballot stored as keyed");
 }

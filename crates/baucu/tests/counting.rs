@@ -160,13 +160,7 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
         );
     }
     let result = board.post(&format!("/api/rounds/{round}/close"), json!({}));
-    let agreed: Vec<String> = board
-        .get(&format!("/api/rounds/{round}/ballots"))
-        .as_array()
-        .expect("codes")
-        .iter()
-        .map(|c| c.as_str().unwrap_or("").to_owned())
-        .collect();
+    let agreed = support::strings(&board.get(&format!("/api/rounds/{round}/ballots")));
     assert_eq!(agreed.len(), 120);
     let closed = board.get(&format!("/api/rounds/{round}"));
     assert_eq!(
@@ -191,25 +185,11 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
         ("nhat-ky.pdf", "application/pdf", &b"%PDF"[..]),
         ("phieu-bau.pdf?copies=3&paper=a5", "application/pdf", &b"%PDF"[..]),
     ] {
-        let raw = support::http(
-            &server.addr,
-            "GET",
-            &format!("/rounds/{round}/files/{file}"),
-            &[("Cookie", &board.cookie)],
-            b"",
-        )
-        .expect("download");
-        assert_eq!(raw.0, 200, "{file}: {}", String::from_utf8_lossy(&raw.2));
-        assert!(raw.2.starts_with(magic), "{file} is a {kind}");
+        let (status, bytes) = board.download(&format!("/rounds/{round}/files/{file}"));
+        assert_eq!(status, 200, "{file}: {}", String::from_utf8_lossy(&bytes));
+        assert!(bytes.starts_with(magic), "{file} is a {kind}");
     }
-    let (_, _, xlsx) = support::http(
-        &server.addr,
-        "GET",
-        &format!("/rounds/{round}/files/ket-qua.xlsx"),
-        &[("Cookie", &board.cookie)],
-        b"",
-    )
-    .expect("xlsx");
+    let (_, xlsx) = board.download(&format!("/rounds/{round}/files/ket-qua.xlsx"));
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
     use calamine::Reader;
@@ -244,23 +224,9 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     presidium.post(&format!("/api/rounds/{next}/publish"), json!({}));
     // The list of the elected (13: 12 in the first round, 1 in the tie-break) and its composition.
     let election = closed["round"]["election_id"].as_i64().expect("election");
-    let (status, _, pdf) = support::http(
-        &server.addr,
-        "GET",
-        &format!("/elections/{election}/files/trung-cu.pdf"),
-        &[("Cookie", &board.cookie)],
-        b"",
-    )
-    .expect("pdf");
+    let (status, pdf) = board.download(&format!("/elections/{election}/files/trung-cu.pdf"));
     assert!(status == 200 && pdf.starts_with(b"%PDF"));
-    let (_, _, xlsx) = support::http(
-        &server.addr,
-        "GET",
-        &format!("/elections/{election}/files/trung-cu.xlsx"),
-        &[("Cookie", &board.cookie)],
-        b"",
-    )
-    .expect("xlsx");
+    let (_, xlsx) = board.download(&format!("/elections/{election}/files/trung-cu.xlsx"));
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx");
     let list = book.worksheet_range("Danh sách").expect("list");
@@ -280,15 +246,8 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
         "{page}"
     );
     // The journal has every entry and the board's decisions.
-    let journal_page = support::http(
-        &server.addr,
-        "GET",
-        &format!("/rounds/{round}/journal"),
-        &[("Cookie", &board.cookie)],
-        b"",
-    )
-    .expect("journal");
-    let text = String::from_utf8_lossy(&journal_page.2);
+    let (_, journal_page) = board.download(&format!("/rounds/{round}/journal"));
+    let text = String::from_utf8_lossy(&journal_page);
     assert!(text.contains("resolve") && text.matches(">ballot<").count() >= 240, "journal lists every entry");
 }
 
@@ -339,12 +298,7 @@ fn durability_kill9() {
 
     let server = start(&data, true);
     let op = Client::login(&server.addr, "nhapphieu1", DEMO_PASSWORD);
-    let stored: Vec<String> = op.get(&format!("/api/entries/{entry}"))["ballots"]
-        .as_array()
-        .expect("ballots")
-        .iter()
-        .map(|b| b["code"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let stored: Vec<String> = op.entry_codes(entry);
     // Every acknowledged ballot is there exactly once, in order; at most the one in flight more.
     assert!(
         stored.len() as u32 >= last_acked && stored.len() as u32 <= first_unacknowledged,
@@ -419,12 +373,7 @@ fn concurrent_entry() {
     }
     for (s, slot, entry, user) in &work {
         let op = Client::login(&server.addr, user, DEMO_PASSWORD);
-        let stored: Vec<String> = op.get(&format!("/api/entries/{entry}"))["ballots"]
-            .as_array()
-            .expect("ballots")
-            .iter()
-            .map(|b| b["code"].as_str().unwrap_or("").to_owned())
-            .collect();
+        let stored: Vec<String> = op.entry_codes(*entry);
         assert_eq!(
             stored,
             codes_for(*s, *slot),

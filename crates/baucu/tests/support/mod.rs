@@ -329,3 +329,27 @@ pub fn run_browser_script(script: &str, env: &[(&str, String)]) -> Value {
     let last = out.stdout.split(|b| *b == b'\n').rfind(|l| !l.is_empty()).unwrap_or_default().to_vec();
     serde_json::from_slice(&last).expect("the script prints a JSON line last")
 }
+
+/// The strings of a JSON array (empty for anything else).
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array().into_iter().flatten().map(|s| s.as_str().unwrap_or("").to_owned()).collect()
+}
+
+impl Client {
+    /// A logged-in GET of a file: (status, bytes).
+    pub fn download(&self, path: &str) -> (u16, Vec<u8>) {
+        let (status, _, body) =
+            http(&self.addr, "GET", path, &[("Cookie", self.cookie.as_str())], b"").expect("download");
+        (status, body)
+    }
+
+    /// The ballot codes stored in one of my entries, in order.
+    pub fn entry_codes(&self, entry: i64) -> Vec<String> {
+        self.get(&format!("/api/entries/{entry}"))["ballots"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|b| b["code"].as_str().unwrap_or("").to_owned())
+            .collect()
+    }
+}
