@@ -61,13 +61,36 @@ if (process.env.MODE === 'keys') {
   seen.keystrokes = await keyStack(op, ballots);
   seen.expected = ballots.reduce((n, b) => n + b.length + 1, 0);
   // Live verdicts from the engine before anything is committed: one name struck is valid; taking
-  // it back leaves six names for five seats, an over-vote, shown as invalid with its reason.
-  await op.keyboard.press('1');
-  await op.locator('#verdict', { hasText: 'Hợp lệ' }).waitFor();
-  seen.live_valid = await op.locator('#verdict').innerText();
+  // it back leaves six names for five seats, an over-vote, shown as invalid with its reason. Each
+  // wait is for the verdict of that exact ballot state (`data-for`), not for some text.
+  const keys = await op.locator('#entry').getAttribute('data-keys');
+  const verdictFor = async (code) => {
+    await op.locator(`#verdict[data-for="${code}"]`).waitFor();
+    return op.locator('#verdict').innerText();
+  };
+  await op.keyboard.press(keys[0]);
+  seen.live_valid = await verdictFor('x:1');
   await op.keyboard.press('Backspace');
-  await op.locator('#verdict', { hasText: 'Không hợp lệ' }).waitFor();
-  seen.live_verdict = await op.locator('#verdict').innerText();
+  seen.live_verdict = await verdictFor('x:');
+  // A late answer: the check for "signed" (F4, a state not seen before, so not answered from memory) is held back until after the operator has taken
+  // the name back and the verdict of the current state is shown; when it finally arrives it must
+  // not replace that verdict.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await op.route((url) => url.pathname.endsWith('/check') && url.searchParams.get('code') === 'x:!s',
+    async (route) => { await held; await route.continue(); });
+  const answered = async () => Number(await op.locator('#entry').getAttribute('data-answered'));
+  const before = await answered();
+  await op.keyboard.press('F4');
+  await op.locator('#verdict[data-for=""]').waitFor();
+  seen.pending_text = await op.locator('#verdict').innerText();
+  await op.keyboard.press('Backspace');
+  seen.current_before_late = await verdictFor('x:');
+  release();
+  await op.waitForFunction((n) => Number(document.getElementById('entry').dataset.answered) === n, before + 1);
+  seen.after_late_for = await op.locator('#verdict').getAttribute('data-for');
+  seen.after_late_text = await op.locator('#verdict').innerText();
+  await op.unroute('**/*');
   await shot(op, 'entry');
 } else {
   const projector = await open(null);

@@ -142,6 +142,12 @@ fn keystroke_limit() {
         "{}",
         seen["live_verdict"]
     );
+    // The held answer for "x:!s" came back after the operator took the name back: the verdict still
+    // answers the current ballot ("x:", the over-vote), and while waiting it was neutral.
+    assert_eq!(seen["pending_text"], "Đang kiểm tra…", "no earlier verdict while the answer is on its way");
+    assert_eq!(seen["current_before_late"], seen["live_verdict"]);
+    assert_eq!(seen["after_late_for"], "x:", "a late answer does not replace the current verdict");
+    assert_eq!(seen["after_late_text"], seen["live_verdict"]);
     let op = Client::login(&server.addr, "op1", SMALL_PASSWORD);
     let stored: Vec<String> = op.entry_codes(entry);
     assert_eq!(stored, ballots.iter().map(|b| code(b)).collect::<Vec<_>>(), "every ballot stored as keyed");

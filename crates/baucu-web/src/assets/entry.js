@@ -45,26 +45,43 @@
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, ...(options.headers || {}) },
     });
 
+  // The live verdict belongs to one ballot state: `#verdict[data-for]` names the code it answers.
+  // While the answer for the current code is on its way the verdict is neutral, never the answer to
+  // an earlier state, and an answer that comes back after a later key is dropped (checkSeq).
+  // Answers are kept by code, so a state seen before is answered at once.
+  const answers = new Map();
+  const showVerdict = (c, status, body) => {
+    if (status === 'pending') {
+      verdict.textContent = 'Đang kiểm tra…';
+      verdict.className = 'verdict';
+    } else if (status === 'error') {
+      verdict.textContent = body.error.message;
+      verdict.className = 'verdict bad';
+    } else if (body.valid) {
+      verdict.textContent = `Hợp lệ — bầu cho ${body.votes_for.length} người`;
+      verdict.className = 'verdict ok';
+    } else {
+      verdict.textContent = `Không hợp lệ: ${body.reason_text}`;
+      verdict.className = 'verdict bad';
+    }
+    verdict.dataset.for = status === 'pending' ? '' : c;
+    root.dataset.verdict = status === 'ok' ? (body.valid ? 'valid' : body.reason) : status;
+  };
   const check = async () => {
     const mine = ++checkSeq;
     const c = code();
+    const known = answers.get(c);
+    if (known) { showVerdict(c, known.status, known.body); return; }
+    showVerdict(c, 'pending');
     try {
       const response = await api(`/check?code=${encodeURIComponent(c)}`);
       const body = await response.json();
-      if (mine !== checkSeq) return;
-      if (!response.ok) {
-        verdict.textContent = body.error.message;
-        verdict.className = 'verdict bad';
-      } else if (body.valid) {
-        verdict.textContent = `Hợp lệ — bầu cho ${body.votes_for.length} người`;
-        verdict.className = 'verdict ok';
-      } else {
-        verdict.textContent = `Không hợp lệ: ${body.reason_text}`;
-        verdict.className = 'verdict bad';
-      }
-      root.dataset.verdict = response.ok ? (body.valid ? 'valid' : body.reason) : 'error';
+      root.dataset.answered = Number(root.dataset.answered || 0) + 1;
+      const status = response.ok ? 'ok' : 'error';
+      if (response.ok && answers.size < 2000) answers.set(c, { status, body });
+      if (mine === checkSeq) showVerdict(c, status, body);
     } catch {
-      if (mine === checkSeq) verdict.textContent = 'Mất kết nối tới máy chủ…';
+      if (mine === checkSeq) { verdict.textContent = 'Mất kết nối tới máy chủ…'; verdict.dataset.for = ''; }
     }
   };
 
