@@ -93,6 +93,14 @@ impl AssemblyKind {
             AssemblyKind::Plenum => "plenum",
         }
     }
+
+    pub const ALL: [AssemblyKind; 3] =
+        [AssemblyKind::MembersCongress, AssemblyKind::DelegatesCongress, AssemblyKind::Plenum];
+
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
+    }
 }
 
 /// The base `B` of the majority: at least 1, fixed for the whole congress.

@@ -81,6 +81,11 @@ impl InvalidReason {
         }
     }
 
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
+    }
+
     pub fn index(self) -> usize {
         self as usize
     }

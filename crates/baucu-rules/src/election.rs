@@ -44,6 +44,11 @@ impl Body {
         }
     }
 
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
+    }
+
     /// A single post (secretary, deputies, inspection chair and deputy chairs): its list has no
     /// maximum and no surplus is asked of it.
     pub fn is_single_post(self) -> bool {
@@ -81,6 +86,13 @@ impl Purpose {
             Purpose::Alternates => "alternates",
         }
     }
+
+    pub const ALL: [Purpose; 3] = [Purpose::Regular, Purpose::TieBreak, Purpose::Alternates];
+
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
+    }
 }
 
 /// The ballot layout, which follows from the list (Art. 15).
@@ -108,6 +120,13 @@ impl Layout {
             Layout::Strike => "strike",
             Layout::AgreeDisagree => "agree_disagree",
         }
+    }
+
+    pub const ALL: [Layout; 2] = [Layout::Strike, Layout::AgreeDisagree];
+
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
     }
 }
 

@@ -18,6 +18,7 @@
 //! * [`tally`] — the incremental tally of a round (§ 5);
 //! * [`outcome`] — passers, ranks, ties, unfilled seats, alternates, next step (§ 5);
 //! * [`percent`] — percentages of a base, half up, in integers (§ 6);
+//! * [`composition`] — the composition of a newly elected body (§ 9);
 //! * [`case`] — the JSON contract of `baucu evaluate` (`evaluate.md`);
 //! * [`messages`] — every sentence a user reads, in Vietnamese;
 //! * [`sample`] — deterministic sample ballots for benchmarks and demos.
@@ -25,6 +26,7 @@
 pub mod assembly;
 pub mod ballot;
 pub mod case;
+pub mod composition;
 pub mod election;
 pub mod error;
 pub mod list;

@@ -25,6 +25,13 @@ impl Outcome {
             Outcome::NotElected => "not_elected",
         }
     }
+
+    pub const ALL: [Outcome; 4] = [Outcome::Elected, Outcome::Alternate, Outcome::Tied, Outcome::NotElected];
+
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
+    }
 }
 
 /// Which seats a tie is for.
@@ -40,6 +47,13 @@ impl TieFor {
             TieFor::Elected => "elected",
             TieFor::Alternate => "alternate",
         }
+    }
+
+    pub const ALL: [TieFor; 2] = [TieFor::Elected, TieFor::Alternate];
+
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
     }
 }
 
@@ -69,6 +83,14 @@ impl NextStep {
             NextStep::AlternateRound => "alternate_round",
             NextStep::Complete => "complete",
         }
+    }
+
+    pub const ALL: [NextStep; 4] =
+        [NextStep::TieBreak, NextStep::FurtherRound, NextStep::AlternateRound, NextStep::Complete];
+
+    /// The value a code names; `None` for an unknown code (callers refuse it, never default).
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == code)
     }
 }
 

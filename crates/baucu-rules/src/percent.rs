@@ -24,6 +24,11 @@ impl Percent {
         Some(Self(u64::try_from(hundredths).unwrap_or(u64::MAX)))
     }
 
+    /// A percentage read back from storage, where it was written by [`Percent::hundredths`].
+    pub fn from_hundredths(hundredths: u64) -> Self {
+        Self(hundredths)
+    }
+
     pub fn hundredths(self) -> u64 {
         self.0
     }
