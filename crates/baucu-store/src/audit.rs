@@ -1,7 +1,9 @@
-//! The append-only audit log. Each entry holds who, when, what, and the hash of the entry before it,
-//! so that changing or removing any entry breaks the chain from there on.
+//! The append-only audit log. Each entry holds who, when, what, the digests of the rows the action
+//! changed ([`crate::integrity`]), and the hash of the entry before it, so that changing or removing
+//! any entry breaks the chain from there on.
 
 use crate::Result;
+use crate::integrity::{self, RowDigest};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
@@ -15,21 +17,37 @@ pub struct Entry {
     pub actor: String,
     pub action: String,
     pub data: String,
+    /// The digests of the rows the action changed, as compact JSON (`[["ballots","[5]","<hex>"]]`,
+    /// `null` for a deleted row); empty when it changed none (and in entries older than migration 4).
+    pub rows: String,
     pub prev_hash: String,
     pub hash: String,
 }
 
-/// The hash of an entry: SHA-256 over its fields and the previous hash, each on its own line.
-pub fn entry_hash(prev_hash: &str, seq: i64, at: &str, actor: &str, action: &str, data: &str) -> String {
+/// The hash of an entry: SHA-256 over the previous hash and its fields, each on its own line. `rows`
+/// takes a line only when it is not empty, so entries written before it existed keep their hash.
+#[allow(clippy::too_many_arguments)]
+pub fn entry_hash(
+    prev_hash: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    data: &str,
+    rows: &str,
+) -> String {
     let mut h = Sha256::new();
-    for part in [prev_hash, &seq.to_string(), at, actor, action, data] {
+    let seq = seq.to_string();
+    let parts = [prev_hash, &seq, at, actor, action, data, rows];
+    let used = if rows.is_empty() { &parts[..6] } else { &parts[..] };
+    for part in used {
         h.update(part.as_bytes());
         h.update(b"\n");
     }
     hex::encode(h.finalize())
 }
 
-const COLUMNS: &str = "seq, at, actor, action, data, prev_hash, hash";
+const COLUMNS: &str = "seq, at, actor, action, data, rows, prev_hash, hash";
 
 fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     Ok(Entry {
@@ -38,13 +56,22 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         actor: r.get(2)?,
         action: r.get(3)?,
         data: r.get(4)?,
-        prev_hash: r.get(5)?,
-        hash: r.get(6)?,
+        rows: r.get(5)?,
+        prev_hash: r.get(6)?,
+        hash: r.get(7)?,
     })
 }
 
-/// Appends an entry inside the caller's transaction.
-pub fn append(conn: &Connection, at: &str, actor: &str, action: &str, data: &str) -> Result<i64> {
+/// Appends an entry inside the caller's transaction, with the digests of the rows the action changed
+/// (from [`integrity::take_changes`]).
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    action: &str,
+    data: &str,
+    rows: &[RowDigest],
+) -> Result<i64> {
     let last: Option<(i64, String)> = conn
         .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -54,10 +81,12 @@ pub fn append(conn: &Connection, at: &str, actor: &str, action: &str, data: &str
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_owned()),
     };
-    let hash = entry_hash(&prev, seq, at, actor, action, data);
+    let rows = integrity::encode_rows(rows);
+    let hash = entry_hash(&prev, seq, at, actor, action, data, &rows);
     conn.execute(
-        "INSERT INTO audit_log (seq, at, actor, action, data, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![seq, at, actor, action, data, prev, hash],
+        "INSERT INTO audit_log (seq, at, actor, action, data, rows, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![seq, at, actor, action, data, rows, prev, hash],
     )?;
     Ok(seq)
 }
@@ -79,29 +108,58 @@ pub enum BreakReason {
     Gap,
 }
 
-/// Recomputes the whole chain; `Ok(n)` with the number of entries, or the first bad entry.
-pub fn verify(conn: &Connection) -> Result<std::result::Result<i64, Break>> {
+/// What a walk over the whole chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replay {
+    /// How many entries the log holds.
+    pub entries: i64,
+    /// The stored hash of the last entry, or [`GENESIS`] when the log is empty.
+    pub head: String,
+    /// The first place where the chain does not hold; entries from there on are not vouched for.
+    pub broken: Option<Break>,
+}
+
+/// Walks the whole log in order, checking the chain, and hands every entry to `visit` with whether
+/// the chain still holds up to and including it.
+pub fn replay(conn: &Connection, mut visit: impl FnMut(&Entry, bool) -> Result<()>) -> Result<Replay> {
     let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     let mut expected_prev = GENESIS.to_owned();
     let mut expected_seq = 1;
-    let mut count = 0;
+    let mut entries = 0;
+    let mut head = GENESIS.to_owned();
+    let mut broken = None;
     while let Some(r) = rows.next()? {
         let e = entry(r)?;
-        if e.seq != expected_seq {
-            return Ok(Err(Break { seq: expected_seq, reason: BreakReason::Gap }));
+        if broken.is_none() {
+            let reason = if e.seq != expected_seq {
+                Some(Break { seq: expected_seq, reason: BreakReason::Gap })
+            } else if e.prev_hash != expected_prev {
+                Some(Break { seq: e.seq, reason: BreakReason::ChainBroken })
+            } else if entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.data, &e.rows) != e.hash
+            {
+                Some(Break { seq: e.seq, reason: BreakReason::HashMismatch })
+            } else {
+                None
+            };
+            broken = reason;
         }
-        if e.prev_hash != expected_prev {
-            return Ok(Err(Break { seq: e.seq, reason: BreakReason::ChainBroken }));
-        }
-        if entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.data) != e.hash {
-            return Ok(Err(Break { seq: e.seq, reason: BreakReason::HashMismatch }));
-        }
-        expected_prev = e.hash;
+        visit(&e, broken.is_none())?;
+        expected_prev = e.hash.clone();
         expected_seq += 1;
-        count += 1;
+        entries += 1;
+        head = e.hash;
     }
-    Ok(Ok(count))
+    Ok(Replay { entries, head, broken })
+}
+
+/// Recomputes the whole chain; `Ok(n)` with the number of entries, or the first bad entry.
+pub fn verify(conn: &Connection) -> Result<std::result::Result<i64, Break>> {
+    let replayed = replay(conn, |_, _| Ok(()))?;
+    Ok(match replayed.broken {
+        Some(b) => Err(b),
+        None => Ok(replayed.entries),
+    })
 }
 
 /// The most recent entries, newest first.

@@ -2,7 +2,52 @@
 //! journal of every entry, correction and decision.
 
 use crate::Result;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
+
+/// An enumerated column: written as its code, read back through one parse that refuses an unknown
+/// value (a row edited behind the node's back is an error, never a default).
+macro_rules! coded_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                $name::parse(text).ok_or_else(|| FromSqlError::Other(format!("unknown {} {text:?}", stringify!($name)).into()))
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.code()))
+            }
+        }
+    };
+}
+
+coded_enum! {
+    /// Where a stack is: being keyed, its entries differ, or reconciled.
+    StackStatus { Entering => "entering", Mismatch => "mismatch", Accepted => "accepted" }
+}
+
+coded_enum! {
+    /// An operator's entry: still keying, or finished.
+    EntryStatus { Open => "open", Done => "done" }
+}
 
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
@@ -32,8 +77,8 @@ pub struct RoundRow {
     pub assembly: String,
     pub status: String,
     pub ballots_issued: Option<i64>,
-    /// The engine's answer once the round is closed (JSON).
-    pub result: Option<String>,
+    /// Ballots the board took out of the box.
+    pub ballots_collected: Option<i64>,
     /// The presidium's decision after the result (JSON).
     pub decision: Option<String>,
     pub opened_at: String,
@@ -43,7 +88,7 @@ pub struct RoundRow {
 
 const ROUND_COLUMNS: &str =
     "id, election_id, number, purpose, tie_for, seats, alternate_seats, entries_per_stack,
-    assembly, status, ballots_issued, result, decision, opened_at, closed_at, published_at";
+    assembly, status, ballots_issued, ballots_collected, decision, opened_at, closed_at, published_at";
 
 fn round(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundRow> {
     Ok(RoundRow {
@@ -58,7 +103,7 @@ fn round(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundRow> {
         assembly: r.get(8)?,
         status: r.get(9)?,
         ballots_issued: r.get(10)?,
-        result: r.get(11)?,
+        ballots_collected: r.get(11)?,
         decision: r.get(12)?,
         opened_at: r.get(13)?,
         closed_at: r.get(14)?,
@@ -89,9 +134,9 @@ pub fn insert_round(conn: &Connection, r: &RoundRow, candidates: &[(i64, String)
 
 pub fn update_round(conn: &Connection, r: &RoundRow) -> Result<()> {
     conn.execute(
-        "UPDATE rounds SET status = ?2, ballots_issued = ?3, result = ?4, decision = ?5, closed_at = ?6, published_at = ?7
-         WHERE id = ?1",
-        params![r.id, r.status, r.ballots_issued, r.result, r.decision, r.closed_at, r.published_at],
+        "UPDATE rounds SET status = ?2, ballots_issued = ?3, ballots_collected = ?4, decision = ?5, closed_at = ?6,
+           published_at = ?7 WHERE id = ?1",
+        params![r.id, r.status, r.ballots_issued, r.ballots_collected, r.decision, r.closed_at, r.published_at],
     )?;
     Ok(())
 }
@@ -130,36 +175,56 @@ pub struct StackRow {
     pub id: i64,
     pub round_id: i64,
     pub name: String,
-    pub status: String,
+    pub status: StackStatus,
+    /// How many papers the board counted into the stack when handing it out.
+    pub papers: Option<i64>,
 }
 
-pub fn insert_stack(conn: &Connection, round_id: i64, name: &str, at: &str) -> Result<i64> {
+/// A new stack; `request_key` (unique) makes a retried or double-submitted hand-out create it once.
+pub fn insert_stack(
+    conn: &Connection,
+    round_id: i64,
+    name: &str,
+    papers: i64,
+    request_key: &str,
+    at: &str,
+) -> Result<i64> {
     conn.execute(
-        "INSERT INTO stacks (round_id, name, status, created_at) VALUES (?1, ?2, 'entering', ?3)",
-        params![round_id, name, at],
+        "INSERT INTO stacks (round_id, name, status, papers, request_key, created_at)
+         VALUES (?1, ?2, 'entering', ?3, ?4, ?5)",
+        params![round_id, name, papers, request_key, at],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
-pub fn set_stack_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
-    conn.execute("UPDATE stacks SET status = ?2 WHERE id = ?1", params![id, status])?;
-    Ok(())
-}
-
-pub fn get_stack(conn: &Connection, id: i64) -> Result<Option<StackRow>> {
-    conn.query_row("SELECT id, round_id, name, status FROM stacks WHERE id = ?1", [id], |r| {
-        Ok(StackRow { id: r.get(0)?, round_id: r.get(1)?, name: r.get(2)?, status: r.get(3)? })
+/// The stack a hand-out request already created, if any: (stack id, round id).
+pub fn stack_by_request(conn: &Connection, request_key: &str) -> Result<Option<(i64, i64)>> {
+    conn.query_row("SELECT id, round_id FROM stacks WHERE request_key = ?1", [request_key], |r| {
+        Ok((r.get(0)?, r.get(1)?))
     })
     .optional()
     .map_err(Into::into)
 }
 
+fn stack(r: &rusqlite::Row<'_>) -> rusqlite::Result<StackRow> {
+    Ok(StackRow { id: r.get(0)?, round_id: r.get(1)?, name: r.get(2)?, status: r.get(3)?, papers: r.get(4)? })
+}
+
+pub fn set_stack_status(conn: &Connection, id: i64, status: StackStatus) -> Result<()> {
+    conn.execute("UPDATE stacks SET status = ?2 WHERE id = ?1", params![id, status])?;
+    Ok(())
+}
+
+pub fn get_stack(conn: &Connection, id: i64) -> Result<Option<StackRow>> {
+    conn.query_row("SELECT id, round_id, name, status, papers FROM stacks WHERE id = ?1", [id], stack)
+        .optional()
+        .map_err(Into::into)
+}
+
 pub fn stacks_of(conn: &Connection, round_id: i64) -> Result<Vec<StackRow>> {
-    let mut stmt =
-        conn.prepare("SELECT id, round_id, name, status FROM stacks WHERE round_id = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([round_id], |r| {
-        Ok(StackRow { id: r.get(0)?, round_id: r.get(1)?, name: r.get(2)?, status: r.get(3)? })
-    })?;
+    let mut stmt = conn
+        .prepare("SELECT id, round_id, name, status, papers FROM stacks WHERE round_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([round_id], stack)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
 }
 
@@ -170,7 +235,7 @@ pub struct EntryRow {
     pub slot: i64,
     pub operator_id: i64,
     pub operator: String,
-    pub status: String,
+    pub status: EntryStatus,
     pub ballots: i64,
 }
 
@@ -198,7 +263,7 @@ pub fn insert_entry(conn: &Connection, stack_id: i64, slot: i64, operator_id: i6
     Ok(conn.last_insert_rowid())
 }
 
-pub fn set_entry_status(conn: &Connection, id: i64, status: &str) -> Result<()> {
+pub fn set_entry_status(conn: &Connection, id: i64, status: EntryStatus) -> Result<()> {
     conn.execute("UPDATE entries SET status = ?2 WHERE id = ?1", params![id, status])?;
     Ok(())
 }
@@ -296,6 +361,11 @@ pub fn put_resolution(
         params![stack_id, seq, code, by, at],
     )?;
     Ok(())
+}
+
+/// Withdraws every resolution of a stack (an entry it depended on changed); returns how many.
+pub fn clear_resolutions(conn: &Connection, stack_id: i64) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM resolutions WHERE stack_id = ?1", [stack_id])?)
 }
 
 pub fn resolutions_of(conn: &Connection, stack_id: i64) -> Result<Vec<(i64, Option<String>)>> {

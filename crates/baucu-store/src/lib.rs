@@ -11,7 +11,9 @@ pub mod audit;
 pub mod congress;
 pub mod counting;
 pub mod elections;
+pub mod integrity;
 pub mod persons;
+pub mod results;
 pub mod schema;
 pub mod users;
 
@@ -95,6 +97,8 @@ impl Store {
             return Err(StoreError::Schema(format!("journal_mode is {mode}, not WAL")));
         }
         schema::migrate(&mut conn)?;
+        // Only the writer changes data, so only the writer captures changed rows for the audit log.
+        integrity::install_capture(&conn)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("baucu-writer".into())

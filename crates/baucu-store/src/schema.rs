@@ -196,9 +196,119 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX journal_round ON journal(round_id, id);
     "#,
+    // 3: the typed record of each closed round's result (keyed by person id, enums CHECKed), the
+    // board as it was at closing, ballots collected from the box, papers per stack, and triggers that
+    // refuse an unknown status in the older tables.
+    r#"
+    CREATE TABLE round_results (
+        round_id INTEGER PRIMARY KEY REFERENCES rounds(id),
+        assembly_kind TEXT NOT NULL CHECK (assembly_kind IN ('members_congress', 'delegates_congress', 'plenum')),
+        summoned INTEGER NOT NULL CHECK (summoned >= 0),
+        present INTEGER NOT NULL CHECK (present >= 0 AND present <= summoned),
+        base INTEGER NOT NULL CHECK (base >= 1),
+        threshold INTEGER NOT NULL CHECK (threshold >= 1),
+        layout TEXT NOT NULL CHECK (layout IN ('strike', 'agree_disagree')),
+        seats INTEGER NOT NULL CHECK (seats >= 1),
+        alternate_seats INTEGER NOT NULL CHECK (alternate_seats >= 0),
+        issued INTEGER NOT NULL CHECK (issued >= 0),
+        collected INTEGER NOT NULL CHECK (collected >= 0 AND collected <= issued),
+        valid INTEGER NOT NULL CHECK (valid >= 0),
+        invalid INTEGER NOT NULL CHECK (invalid >= 0 AND valid + invalid = collected),
+        seats_unfilled INTEGER NOT NULL CHECK (seats_unfilled >= 0),
+        alternate_seats_unfilled INTEGER NOT NULL CHECK (alternate_seats_unfilled >= 0),
+        next_step TEXT NOT NULL CHECK (next_step IN ('tie_break', 'further_round', 'alternate_round', 'complete')),
+        tie_for TEXT CHECK (tie_for IN ('elected', 'alternate')),
+        tie_seats INTEGER CHECK (tie_seats >= 1),
+        closed_at TEXT NOT NULL,
+        congress TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        term TEXT NOT NULL,
+        place TEXT NOT NULL,
+        closed_by TEXT NOT NULL,
+        audit_seq INTEGER NOT NULL,
+        CHECK ((tie_for IS NULL) = (tie_seats IS NULL))
+    ) STRICT;
+    CREATE TABLE round_result_exclusions (
+        round_id INTEGER NOT NULL REFERENCES round_results(round_id),
+        exclusion TEXT NOT NULL CHECK (exclusion IN ('temporary_transfer_absent', 'exempted_absent', 'suspended',
+            'prosecuted_or_detained', 'absent_with_accepted_reason', 'committee_members_absent',
+            'delegates_absent_not_replaced')),
+        count INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (round_id, exclusion)
+    ) STRICT;
+    CREATE TABLE round_result_invalid (
+        round_id INTEGER NOT NULL REFERENCES round_results(round_id),
+        reason TEXT NOT NULL CHECK (reason IN ('not_issued', 'write_in', 'signed', 'none_kept', 'over_vote',
+            'no_clear_choice')),
+        count INTEGER NOT NULL CHECK (count >= 1),
+        PRIMARY KEY (round_id, reason)
+    ) STRICT;
+    CREATE TABLE round_result_lines (
+        round_id INTEGER NOT NULL REFERENCES round_results(round_id),
+        position INTEGER NOT NULL CHECK (position >= 1),
+        person_id INTEGER NOT NULL REFERENCES persons(id),
+        full_name TEXT NOT NULL,
+        votes INTEGER NOT NULL CHECK (votes >= 0),
+        percent_of_base INTEGER NOT NULL CHECK (percent_of_base >= 0),
+        percent_of_valid INTEGER CHECK (percent_of_valid >= 0),
+        passes_threshold INTEGER NOT NULL CHECK (passes_threshold IN (0, 1)),
+        rank INTEGER NOT NULL CHECK (rank >= 1),
+        outcome TEXT NOT NULL CHECK (outcome IN ('elected', 'alternate', 'tied', 'not_elected')),
+        outcome_order INTEGER CHECK (outcome_order >= 1),
+        tied INTEGER NOT NULL CHECK (tied IN (0, 1)),
+        PRIMARY KEY (round_id, position),
+        UNIQUE (round_id, person_id)
+    ) STRICT;
+    CREATE TABLE round_result_board (
+        round_id INTEGER NOT NULL REFERENCES round_results(round_id),
+        position INTEGER NOT NULL CHECK (position >= 1),
+        full_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('head', 'member')),
+        PRIMARY KEY (round_id, position)
+    ) STRICT;
+    ALTER TABLE rounds ADD COLUMN ballots_collected INTEGER;
+    ALTER TABLE stacks ADD COLUMN papers INTEGER;
+    ALTER TABLE stacks ADD COLUMN request_key TEXT;
+    CREATE UNIQUE INDEX stacks_request ON stacks(request_key);
+    CREATE TRIGGER rounds_status_known BEFORE INSERT ON rounds
+        WHEN NEW.status NOT IN ('open', 'closed') OR NEW.purpose NOT IN ('regular', 'tie_break', 'alternates')
+          OR coalesce(NEW.tie_for, 'elected') NOT IN ('elected', 'alternate')
+        BEGIN SELECT RAISE(ABORT, 'unknown round status, purpose or tie'); END;
+    CREATE TRIGGER rounds_status_known_update BEFORE UPDATE ON rounds
+        WHEN NEW.status NOT IN ('open', 'closed') OR NEW.purpose NOT IN ('regular', 'tie_break', 'alternates')
+          OR coalesce(NEW.tie_for, 'elected') NOT IN ('elected', 'alternate')
+        BEGIN SELECT RAISE(ABORT, 'unknown round status, purpose or tie'); END;
+    CREATE TRIGGER stacks_status_known BEFORE INSERT ON stacks
+        WHEN NEW.status NOT IN ('entering', 'mismatch', 'accepted')
+        BEGIN SELECT RAISE(ABORT, 'unknown stack status'); END;
+    CREATE TRIGGER stacks_status_known_update BEFORE UPDATE ON stacks
+        WHEN NEW.status NOT IN ('entering', 'mismatch', 'accepted')
+        BEGIN SELECT RAISE(ABORT, 'unknown stack status'); END;
+    CREATE TRIGGER entries_status_known BEFORE INSERT ON entries
+        WHEN NEW.status NOT IN ('open', 'done')
+        BEGIN SELECT RAISE(ABORT, 'unknown entry status'); END;
+    CREATE TRIGGER entries_status_known_update BEFORE UPDATE ON entries
+        WHEN NEW.status NOT IN ('open', 'done')
+        BEGIN SELECT RAISE(ABORT, 'unknown entry status'); END;
+    "#,
+    // 4: row digests in the audit chain (`crate::integrity`). `migrate` then records the data already
+    // there in one `integrity.baseline` entry.
+    r#"
+    ALTER TABLE audit_log ADD COLUMN rows TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
+/// The first version whose migrations are followed by a baseline of the row digests (see
+/// [`crate::integrity::baseline`]).
+const ROW_DIGESTS_FROM: usize = 4;
+
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+/// Applies the migrations up to version `target` only: for tests that build a database as an older
+/// program left it.
+pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<()> {
     let applied: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if applied > MIGRATIONS.len() {
         return Err(StoreError::Schema(format!(
@@ -206,12 +316,21 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             MIGRATIONS.len()
         )));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(applied) {
+        let version = index + 1;
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        // From the row digests on, every migration ends by recording the rows the chain does not
+        // describe yet: all the data at version 4, the rows a later migration reshaped. Nothing on a
+        // new database.
+        if version >= ROW_DIGESTS_FROM
+            && let Some(seq) = crate::integrity::baseline(&tx, &jiff::Timestamp::now().to_string(), version)?
+        {
+            tracing::info!("recorded the digests of the existing data in audit entry {seq}");
+        }
+        tx.pragma_update(None, "user_version", version as i64)?;
         tx.commit()?;
-        tracing::info!("database migrated to version {}", index + 1);
+        tracing::info!("database migrated to version {version}");
     }
     Ok(())
 }

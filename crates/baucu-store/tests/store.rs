@@ -21,7 +21,7 @@ async fn data_survives_closing_and_reopening() {
         .write(|c| {
             let row = congress::CongressRow { name: "Đại hội Chi bộ 1".into(), ..Default::default() };
             congress::put(c, &row)?;
-            audit::append(c, "2025-01-01T00:00:00Z", "tester", "congress.set", "{}")?;
+            audit::append(c, "2025-01-01T00:00:00Z", "tester", "congress.set", "{}", &[])?;
             Ok::<_, StoreError>(())
         })
         .await
@@ -76,7 +76,7 @@ async fn audit_chain_verifies_and_names_the_first_edited_entry() {
     store
         .write(|c| {
             for i in 0..5 {
-                audit::append(c, "2025-01-01T00:00:00Z", "tester", "test", &format!("{{\"i\":{i}}}"))?;
+                audit::append(c, "2025-01-01T00:00:00Z", "tester", "test", &format!("{{\"i\":{i}}}"), &[])?;
             }
             Ok::<_, StoreError>(())
         })
