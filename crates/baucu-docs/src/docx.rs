@@ -125,6 +125,9 @@ pub fn minutes(m: &MinutesDoc) -> Result<Vec<u8>, DocError> {
     if let Some(d) = &m.decision {
         doc = doc.add_paragraph(para(&format!("Quyết định của đại hội: {d}")));
     }
+    if let Some(h) = &m.chain_head {
+        doc = doc.add_paragraph(para(&format!("Mã kiểm chứng dữ liệu khi kết thúc kiểm phiếu: {h}")));
+    }
     doc = doc.add_paragraph(para(
         "Biên bản đã đọc lại cho các thành viên ban kiểm phiếu cùng nghe và nhất trí ký tên.",
     ));

@@ -182,9 +182,9 @@ impl MinutesDoc {
 
     /// The results of the round as a spreadsheet (values, never formulas).
     pub fn xlsx(&self) -> Result<Vec<u8>, DocError> {
-        use rust_xlsxwriter::{Format, Workbook};
+        use rust_xlsxwriter::Format;
         let fail = |e: rust_xlsxwriter::XlsxError| DocError(format!("không tạo được tệp Excel: {e}"));
-        let mut book = Workbook::new();
+        let mut book = reproducible_workbook().map_err(fail)?;
         let bold = Format::new().set_bold();
         let pct = Format::new().set_num_format("0.00");
         let sheet = book.add_worksheet();
@@ -245,9 +245,9 @@ impl ElectedDoc {
 
     /// The list and its composition as a spreadsheet: sheets "Danh sách" and "Cơ cấu".
     pub fn xlsx(&self) -> Result<Vec<u8>, DocError> {
-        use rust_xlsxwriter::{Format, Workbook};
+        use rust_xlsxwriter::Format;
         let fail = |e: rust_xlsxwriter::XlsxError| DocError(format!("không tạo được tệp Excel: {e}"));
-        let mut book = Workbook::new();
+        let mut book = reproducible_workbook().map_err(fail)?;
         let bold = Format::new().set_bold();
         let list = book.add_worksheet();
         list.set_name("Danh sách").map_err(fail)?;
@@ -298,4 +298,13 @@ impl ElectedDoc {
         stats.set_column_width(0, 40).map_err(fail)?;
         book.save_to_buffer().map_err(fail)
     }
+}
+
+/// A workbook whose bytes depend only on its content: the creation time the library would take from
+/// the clock is fixed, as the PDFs' are.
+fn reproducible_workbook() -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let epoch = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&epoch));
+    Ok(book)
 }

@@ -91,6 +91,9 @@ pub struct MinutesDoc {
     /// Ties and unfilled seats, in sentences.
     pub notes: Vec<String>,
     pub decision: Option<String>,
+    /// The head of the node's audit chain when the round closed (hex), printed so that the signed
+    /// paper anchors the data file (`baucu audit verify --expect-head`).
+    pub chain_head: Option<String>,
 }
 
 fn vn_date(iso: &str) -> Option<String> {
@@ -247,6 +250,7 @@ impl MinutesDoc {
             rows,
             notes,
             decision,
+            chain_head: None,
         }
     }
 }
