@@ -176,7 +176,7 @@ impl App {
                 Ok((persons::all(c)?, persons::attended_any(c)?, checked))
             })
             .await?;
-        let people: Vec<Person> = rows.into_iter().map(Person::from_row).collect();
+        let people: Vec<Person> = rows.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
         let attended: BTreeSet<i64> = attended.into_iter().collect();
         let checked: BTreeSet<i64> = checked.into_iter().collect();
         let (report, standings) = match assembly_of(kind, &people, &attended, &checked) {
@@ -283,11 +283,11 @@ impl App {
         actor.require(Permission::TakeAttendance)?;
         self.act(actor, "attendance.summon_alternate", move |c| {
             let mut alt = persons::get(c, alternate_id)?.ok_or(AppError::NotFound("đại biểu dự khuyết"))?;
-            if Person::from_row(alt.clone()).delegate_kind() != Some(DelegateKind::Alternate) {
+            if Person::from_row(alt.clone())?.delegate_kind() != Some(DelegateKind::Alternate) {
                 return Err(AppError::invalid("alternate", format!("{} không phải đại biểu dự khuyết.", alt.full_name)));
             }
             if let Some(rid) = replaces {
-                let official = Person::from_row(persons::get(c, rid)?.ok_or(AppError::NotFound("đại biểu chính thức"))?);
+                let official = Person::from_row(persons::get(c, rid)?.ok_or(AppError::NotFound("đại biểu chính thức"))?)?;
                 let is_official_delegate =
                     matches!(official.delegate_kind(), Some(DelegateKind::Elected | DelegateKind::Appointed));
                 if !is_official_delegate || official.absence() == baucu_rules::roster::Absence::None {

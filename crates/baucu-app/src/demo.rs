@@ -6,7 +6,7 @@
 use crate::congress::CongressForm;
 use crate::elections::{ElectionForm, Source};
 use crate::roster::PersonFields;
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, Role};
 use baucu_rules::sample::SampleRng;
 
 const FAMILY: [&str; 14] =
@@ -33,6 +33,22 @@ const THEORY: [&str; 4] = ["Sơ cấp", "Trung cấp", "Cao cấp", ""];
 
 pub const DEMO_MEMBERS: usize = 150;
 pub const DEMO_COMMITTEE_SEATS: u32 = 13;
+const DEMO_SEED: u64 = 20_250_520;
+
+/// The password of every demo account (`serve --demo`, `simulate`): for trying the node out only.
+pub const DEMO_PASSWORD: &str = "demo-baucu";
+
+/// The demo accounts (`serve --demo` creates them on a fresh data directory; `simulate` too): user
+/// name, full name (as the minutes print it; the role is shown beside it), role.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role); 7] = [
+    ("bantochuc", "Nguyễn Thị Thu", Role::Organiser),
+    ("doanchutich", "Trần Văn Hùng", Role::Presidium),
+    ("kiemphieu", "Lê Minh Tuấn", Role::BoardHead),
+    ("nhapphieu1", "Phạm Thị Lan", Role::Operator),
+    ("nhapphieu2", "Đỗ Văn Nam", Role::Operator),
+    ("nhapphieu3", "Vũ Thị Hà", Role::Operator),
+    ("nhapphieu4", "Bùi Quang Minh", Role::Operator),
+];
 
 fn pick<'a>(rng: &mut SampleRng, list: &[&'a str]) -> &'a str {
     list[rng.below(list.len() as u64) as usize]
@@ -40,10 +56,21 @@ fn pick<'a>(rng: &mut SampleRng, list: &[&'a str]) -> &'a str {
 
 /// The demo roster: `DEMO_MEMBERS` people with distinct names.
 pub fn demo_roster() -> Vec<PersonFields> {
-    let mut rng = SampleRng::new(20_250_520);
+    sample_roster(DEMO_SEED, DEMO_MEMBERS)
+}
+
+/// A roster of `members` people with distinct names, the same for the same seed: varied sex, birth
+/// dates, ethnicity, religion, unit, education and political theory; one in fifteen probationary; two
+/// on temporary transfer elsewhere, one exempted and one suspended (at the same places of the list,
+/// in proportion, whatever its length). `members` is at most the number of distinct names the lists
+/// make (over 2,000).
+pub fn sample_roster(seed: u64, members: usize) -> Vec<PersonFields> {
+    // The special cases sit where they sit in the demo's 150, in proportion.
+    let at = |i: usize| i * members / DEMO_MEMBERS;
+    let mut rng = SampleRng::new(seed);
     let mut seen = std::collections::BTreeSet::new();
     let mut people = Vec::new();
-    while people.len() < DEMO_MEMBERS {
+    while people.len() < members {
         let female = rng.below(100) < 38;
         let name = if female {
             format!(
@@ -89,9 +116,9 @@ pub fn demo_roster() -> Vec<PersonFields> {
             ("education", pick(&mut rng, &EDUCATION).into()),
             ("political_theory", pick(&mut rng, &THEORY).into()),
             ("first_time", mark(rng.below(3) == 0)),
-            ("temporarily_transferred", mark(i == 20 || i == 41)),
-            ("exempted", mark(i == 62)),
-            ("suspended", mark(i == 83)),
+            ("temporarily_transferred", mark(i == at(20) || i == at(41))),
+            ("exempted", mark(i == at(62))),
+            ("suspended", mark(i == at(83))),
             ("prosecuted", String::new()),
         ]
         .into_iter()
@@ -112,7 +139,7 @@ impl App {
         self.save_congress(
             &actor,
             CongressForm {
-                name: "Đại hội Đảng bộ xã Thượng Kiệm lần thứ XXVI, nhiệm kỳ 2025–2030".into(),
+                name: "Đại hội Đảng bộ xã Thượng Kiệm lần thứ XXVI".into(),
                 organisation: "Đảng bộ xã Thượng Kiệm".into(),
                 level: "grassroots".into(),
                 assembly_kind: "members_congress".into(),

@@ -127,15 +127,22 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    fn from_row(r: &CandidateRow) -> Self {
-        Candidate {
+    /// A stored candidate; an unknown source or status is an error, never a default.
+    fn from_row(r: &CandidateRow) -> Result<Self, AppError> {
+        let damaged = |what: &str| {
+            AppError::Conflict(format!(
+                "Dữ liệu danh sách bầu cử bị hỏng ({what} của {}): chạy \"baucu audit verify\" để kiểm tra.",
+                r.full_name
+            ))
+        };
+        Ok(Candidate {
             id: r.id,
             person_id: r.person_id,
             full_name: r.full_name.clone(),
-            source: Source::from_code(&r.source).unwrap_or(Source::Nomination),
-            status: CandidateStatus::from_code(&r.status).unwrap_or(CandidateStatus::PendingPoll),
+            source: Source::from_code(&r.source).ok_or_else(|| damaged("nguồn giới thiệu"))?,
+            status: CandidateStatus::from_code(&r.status).ok_or_else(|| damaged("tình trạng"))?,
             poll_agree: r.poll_agree,
-        }
+        })
     }
 }
 
@@ -157,18 +164,31 @@ pub struct Election {
 }
 
 impl Election {
+    /// A stored election; an unknown body, assembly or list status, or an impossible number of
+    /// seats, is an error, never a default.
     pub(crate) fn from_row(r: &ElectionRow) -> Result<Self, AppError> {
+        let damaged = |what: &str| {
+            AppError::Conflict(format!(
+                "Dữ liệu cuộc bầu số {} bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra.",
+                r.id
+            ))
+        };
+        let approved = match r.list_status.as_str() {
+            "approved" => true,
+            "draft" => false,
+            _ => return Err(damaged("tình trạng danh sách")),
+        };
         Ok(Election {
             id: r.id,
-            body: body_from_code(&r.body).ok_or(AppError::NotFound("loại cuộc bầu"))?,
-            seats: u32::try_from(r.seats).unwrap_or(0),
-            alternate_seats: u32::try_from(r.alternate_seats).unwrap_or(0),
+            body: body_from_code(&r.body).ok_or_else(|| damaged("loại cuộc bầu"))?,
+            seats: u32::try_from(r.seats).map_err(|_| damaged("số lượng bầu"))?,
+            alternate_seats: u32::try_from(r.alternate_seats).map_err(|_| damaged("số dự khuyết"))?,
             assembly_kind: crate::congress::assembly_from_code(&r.assembly_kind)
-                .unwrap_or(AssemblyKind::Plenum),
+                .ok_or_else(|| damaged("loại hội nghị"))?,
             parent_election_id: r.parent_election_id,
             seats_for: r.seats_for,
             seats_against: r.seats_against,
-            approved: r.list_status == "approved",
+            approved,
             approve_for: r.approve_for,
             approve_against: r.approve_against,
             poll_present: r.poll_present,
@@ -287,7 +307,7 @@ fn list_check_of(e: &Election, cands: &[CandidateRow]) -> Result<ListAnswer, App
 /// Those present at the latest sitting, from the engine's assembly.
 fn present_at_latest_sitting(c: &Connection, kind: AssemblyKind) -> Result<Option<u32>, AppError> {
     let Some(sitting) = persons::sittings(c)?.last().cloned() else { return Ok(None) };
-    let people: Vec<Person> = persons::all(c)?.into_iter().map(Person::from_row).collect();
+    let people: Vec<Person> = persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
     let attended: BTreeSet<i64> = persons::attended_any(c)?.into_iter().collect();
     let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
     Ok(assembly_of(kind, &people, &attended, &checked).ok().map(|(a, _)| a.present()))
@@ -388,9 +408,10 @@ impl App {
         self.read(move |c| {
             let (row, cands) = load(c, id)?;
             let election = Election::from_row(&row)?;
-            let candidates: Vec<Candidate> = cands.iter().map(Candidate::from_row).collect();
+            let candidates: Vec<Candidate> =
+                cands.iter().map(Candidate::from_row).collect::<Result<_, _>>()?;
             let ballot: Vec<Candidate> =
-                ordered_ballot(&row, &cands).iter().map(Candidate::from_row).collect();
+                ordered_ballot(&row, &cands).iter().map(Candidate::from_row).collect::<Result<_, _>>()?;
             let list_check = list_check_of(&election, &cands)?;
             let present = present_at_latest_sitting(c, election.assembly_kind)?;
             let poll_gate = row.poll_present.map(|p| baucu_rules::poll::gate(u32::try_from(p).unwrap_or(0)));
@@ -427,6 +448,8 @@ impl App {
             let eligible = persons::all(c)?
                 .into_iter()
                 .map(Person::from_row)
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
                 .filter(|p| may_stand(p.party_status()) && !named.contains(&p.id))
                 .filter(|p| pool.as_ref().is_none_or(|pool| pool.contains(&p.id)))
                 .collect();
@@ -467,7 +490,7 @@ impl App {
         self.act(actor, "list.add", move |c| {
             let (e, cands) = load(c, election_id)?;
             ensure_draft(&e)?;
-            let person = Person::from_row(persons::get(c, person_id)?.ok_or(AppError::NotFound("người này"))?);
+            let person = Person::from_row(persons::get(c, person_id)?.ok_or(AppError::NotFound("người này"))?)?;
             if !may_stand(person.party_status()) {
                 return Err(AppError::invalid("person_id", format!("{} là đảng viên dự bị: không được ứng cử, đề cử.", person.full_name)));
             }

@@ -8,7 +8,11 @@ pub mod congress;
 pub mod counting;
 pub mod demo;
 pub mod elections;
+pub mod integrity;
+pub mod record;
 pub mod roster;
+pub mod simulate;
+pub mod view;
 
 use baucu_rules::RulesError;
 use baucu_store::{Store, StoreError};
@@ -321,8 +325,9 @@ impl App {
         self.clock.now()
     }
 
-    /// Runs a mutating action in one transaction and records it in the audit log with `action` and
-    /// the JSON `data` the action returns for the log.
+    /// Runs a mutating action in one transaction and records it in the audit log with `action`, the
+    /// JSON `data` the action returns for the log, and the digest of every row it changed
+    /// (`baucu_store::integrity`). If the action fails, neither its changes nor its captured rows stay.
     pub(crate) async fn act<T, F>(&self, actor: &Actor, action: &'static str, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
@@ -335,7 +340,9 @@ impl App {
         self.store
             .write(move |conn| {
                 let (value, data) = f(conn)?;
-                baucu_store::audit::append(conn, &at, &who, action, &data.to_string())?;
+                // The rows the action changed go into its entry, so the chain covers the data too.
+                let rows = baucu_store::integrity::take_changes(conn)?;
+                baucu_store::audit::append(conn, &at, &who, action, &data.to_string(), &rows)?;
                 Ok(value)
             })
             .await
@@ -349,7 +356,8 @@ impl App {
         self.store.read(f).await
     }
 
-    /// Recomputes the audit chain: the number of entries, or the first bad one.
+    /// Recomputes the audit chain alone: the number of entries, or the first bad one. It does not
+    /// look at the data; [`App::verify_integrity`] does.
     pub async fn verify_audit(&self) -> Result<Result<i64, baucu_store::audit::Break>, AppError> {
         self.read(|c| Ok(baucu_store::audit::verify(c)?)).await
     }
@@ -360,6 +368,28 @@ impl App {
         limit: i64,
     ) -> Result<Vec<baucu_store::audit::Entry>, AppError> {
         actor.require(Permission::ViewSetup)?;
-        self.read(move |c| Ok(baucu_store::audit::recent(c, limit)?)).await
+        let actor = actor.clone();
+        self.read(move |c| {
+            let mut entries = baucu_store::audit::recent(c, limit)?;
+            // Independent entries: what an operator keyed stays hidden from everyone but the board
+            // head until the stack is reconciled.
+            for e in &mut entries {
+                if !matches!(e.action.as_str(), "ballot.enter" | "ballot.undo" | "ballot.correct") {
+                    continue;
+                }
+                let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+                let entry_id = data["entry_id"].as_i64();
+                let visible = match entry_id {
+                    Some(id) => counting::readings_visible(c, &actor, id)?,
+                    None => false,
+                };
+                if !visible {
+                    e.data = serde_json::json!({ "entry_id": entry_id, "seq": data["seq"], "detail": counting::HIDDEN_READING })
+                        .to_string();
+                }
+            }
+            Ok(entries)
+        })
+        .await
     }
 }

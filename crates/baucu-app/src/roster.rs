@@ -94,11 +94,39 @@ pub struct Person {
 }
 
 impl Person {
-    pub(crate) fn from_row(r: PersonRow) -> Self {
-        Person {
+    /// A stored person, every enumerated field checked: an unknown party status, sex, delegate kind
+    /// or absence is an error (the row was damaged behind the node's back), never a default.
+    pub(crate) fn from_row(r: PersonRow) -> Result<Self, AppError> {
+        let known = |table: &[(&str, &str)], value: &str| table.iter().any(|(code, _)| *code == value);
+        let damaged = |field: &str| {
+            AppError::Conflict(format!(
+                "Dữ liệu của đảng viên số {} bị hỏng ({field}): chạy \"baucu audit verify\" để kiểm tra.",
+                r.id
+            ))
+        };
+        if !known(&PARTY_STATUSES, &r.party_status) {
+            return Err(damaged("đảng viên chính thức/dự bị"));
+        }
+        if !known(&SEXES, &r.sex) {
+            return Err(damaged("giới tính"));
+        }
+        if !known(&ABSENCES, &r.absence) {
+            return Err(damaged("vắng mặt"));
+        }
+        if r.delegate_kind.as_deref().is_some_and(|k| !known(&DELEGATE_KINDS, k)) {
+            return Err(damaged("loại đại biểu"));
+        }
+        if !r.political_theory.is_empty() && !known(&THEORY_LEVELS, &r.political_theory) {
+            return Err(damaged("lý luận chính trị"));
+        }
+        let birth_date = match r.birth_date.as_deref() {
+            None => None,
+            Some(text) => Some(parse_date(text).ok_or_else(|| damaged("ngày sinh"))?),
+        };
+        Ok(Person {
             id: r.id,
             full_name: r.full_name,
-            birth_date: r.birth_date.as_deref().and_then(parse_date),
+            birth_date,
             sex: r.sex,
             ethnicity: r.ethnicity,
             religion: r.religion,
@@ -114,7 +142,7 @@ impl Person {
             prosecuted: r.prosecuted,
             absence: r.absence,
             replaces_person_id: r.replaces_person_id,
-        }
+        })
     }
 
     pub fn party_status(&self) -> PartyStatus {
@@ -309,7 +337,7 @@ impl App {
     pub async fn persons(&self, actor: &Actor) -> Result<Vec<Person>, AppError> {
         actor.require(Permission::ViewSetup)?;
         let rows = self.read(|c| Ok(persons::all(c)?)).await?;
-        Ok(rows.into_iter().map(Person::from_row).collect())
+        rows.into_iter().map(Person::from_row).collect()
     }
 
     /// People whose name contains `query`, ignoring diacritics and case ("nguyen" finds "Nguyễn").
@@ -322,13 +350,13 @@ impl App {
         actor.require(Permission::ViewSetup)?;
         let key = fold_for_search(query.trim());
         let rows = self.read(move |c| Ok(persons::search(c, &key, limit)?)).await?;
-        Ok(rows.into_iter().map(Person::from_row).collect())
+        rows.into_iter().map(Person::from_row).collect()
     }
 
     pub async fn person(&self, actor: &Actor, id: i64) -> Result<Person, AppError> {
         actor.require(Permission::ViewSetup)?;
         let row = self.read(move |c| Ok(persons::get(c, id)?)).await?;
-        row.map(Person::from_row).ok_or(AppError::NotFound("người này"))
+        Person::from_row(row.ok_or(AppError::NotFound("người này"))?)
     }
 
     /// Imports a roster file. Every row is checked first; if any has a problem, nothing is imported

@@ -1,0 +1,547 @@
+//! Counting: rounds, stacks entered independently by N operators, reconciliation stack by stack, the
+//! board's resolutions, the result computed by the engine, the presidium's decision on what follows,
+//! and publication. Every acknowledged ballot is on disk before the operator sees the acknowledgement.
+//!
+//! This module holds the round and its views; `entry` is the operator's independent entry, `board`
+//! the counting board's work (box, stacks, reconciliation, resolutions, journal), `result` where a
+//! result is made and what follows it, `documents` what is printed from a round.
+
+use crate::attendance::assembly_of;
+use crate::elections::Election;
+use crate::record::{ClosingContext, RoundRecord};
+use crate::roster::Person;
+use crate::{Actor, App, AppError, Permission};
+use baucu_rules::assembly::{Assembly, AssemblyKind, Exclusion};
+use baucu_rules::ballot::{Ballot, BallotSpec, Validity};
+use baucu_rules::election::{Body, Layout, Purpose};
+use baucu_rules::outcome::{NextStep, Outcome, decide};
+use baucu_rules::{PersonName, Tally, messages};
+use baucu_store::counting::{self as db, RoundRow};
+pub use baucu_store::counting::{EntryStatus, StackStatus};
+use baucu_store::elections as edb;
+use baucu_store::persons;
+use baucu_store::results;
+use baucu_store::rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+mod board;
+mod documents;
+mod entry;
+mod result;
+
+pub use board::HIDDEN_READING;
+pub(crate) use board::readings_visible;
+use board::*;
+pub use documents::Download;
+pub(crate) use result::recount;
+use result::*;
+
+/// One key per name on the entry screen: 1–9, 0, then the letters in keyboard order.
+pub const POSITION_KEYS: &str = "1234567890qwertyuiopasdfghjklzxcvbnm";
+
+/// Something changed in counting; live pages reload their figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Event {
+    pub round_id: i64,
+    pub published: bool,
+}
+
+/// The assembly of a round as the engine took it at the opening (and as `evaluate` reads it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssemblySnapshot {
+    #[serde(rename = "type")]
+    pub kind: AssemblyKind,
+    pub summoned: u32,
+    pub present: u32,
+    pub excluded: BTreeMap<String, u32>,
+}
+
+impl AssemblySnapshot {
+    fn of(a: &Assembly) -> Self {
+        AssemblySnapshot {
+            kind: a.kind(),
+            summoned: a.summoned(),
+            present: a.present(),
+            excluded: a.exclusions().iter().map(|(e, n)| (e.code().to_owned(), *n)).collect(),
+        }
+    }
+
+    pub fn assembly(&self) -> Result<Assembly, AppError> {
+        let ex: Vec<(Exclusion, u32)> =
+            self.excluded.iter().filter_map(|(k, n)| Exclusion::from_code(k).map(|e| (e, *n))).collect();
+        Ok(Assembly::new(self.kind, self.summoned, self.present, &ex)?)
+    }
+}
+
+/// A round as pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Round {
+    pub id: i64,
+    pub election_id: i64,
+    pub election_title: String,
+    pub body: Body,
+    pub number: i64,
+    pub purpose: Purpose,
+    pub tie_for: Option<String>,
+    pub seats: u32,
+    pub alternate_seats: u32,
+    pub entries_per_stack: u32,
+    pub closed: bool,
+    pub published: bool,
+    pub issued: Option<i64>,
+    pub assembly: AssemblySnapshot,
+    pub base: u32,
+    pub threshold: u64,
+    /// Names in ballot order.
+    pub candidates: Vec<String>,
+    pub candidate_ids: Vec<i64>,
+    pub layout: Layout,
+    /// Ballots collected from the box, as the board recorded them.
+    pub collected: Option<i64>,
+    /// The recorded result in the shape of `baucu evaluate`'s answer, once closed (read from
+    /// `record`, never recomputed).
+    pub result: Option<Value>,
+    /// The one record of the result, once closed.
+    #[serde(skip)]
+    pub record: Option<RoundRecord>,
+    /// The head of the audit chain at closing (hex), as the minutes print it.
+    pub closing_head: Option<String>,
+    pub decision: Option<NextDecision>,
+}
+
+impl Round {
+    pub fn title(&self) -> String {
+        let what = match self.purpose {
+            Purpose::Regular if self.number == 1 => "lần thứ nhất".to_owned(),
+            Purpose::Regular => format!("lần thứ {} (bầu bổ sung)", self.number),
+            Purpose::TieBreak => format!("lần thứ {} (bầu lại giữa những người bằng phiếu)", self.number),
+            Purpose::Alternates => format!("lần thứ {} (bầu đại biểu dự khuyết)", self.number),
+        };
+        format!("{} — {what}", self.election_title)
+    }
+
+    pub fn spec(&self) -> BallotSpec {
+        BallotSpec { layout: self.layout, seats: self.seats, list: self.candidates.len() }
+    }
+
+    /// The key of each name on the entry screen (`None` for lists longer than the keys).
+    pub fn keys(&self) -> Option<Vec<char>> {
+        (self.candidates.len() <= POSITION_KEYS.len())
+            .then(|| POSITION_KEYS.chars().take(self.candidates.len()).collect())
+    }
+}
+
+/// A stored value of the round that does not parse: refuse, never guess.
+fn damaged(what: &str) -> AppError {
+    AppError::Conflict(format!("Dữ liệu lần bầu bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra."))
+}
+
+fn load_round(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
+    let row = db::get_round(c, id)?.ok_or(AppError::NotFound("lần bầu"))?;
+    let erow = edb::get(c, row.election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
+    let election = Election::from_row(&erow)?;
+    let cands = db::round_candidates(c, id)?;
+    let assembly: AssemblySnapshot = serde_json::from_str(&row.assembly).map_err(|_| damaged("hội nghị"))?;
+    let a = assembly.assembly()?;
+    let seats = u32::try_from(row.seats).map_err(|_| damaged("số lượng bầu"))?;
+    let layout = Layout::for_list(cands.len() as u64, seats).ok_or_else(|| damaged("danh sách"))?;
+    let purpose = Purpose::from_code(&row.purpose).ok_or_else(|| damaged("loại lần bầu"))?;
+    let closed = match row.status.as_str() {
+        "open" => false,
+        "closed" => true,
+        _ => return Err(damaged("trạng thái")),
+    };
+    let record = if closed {
+        let stored = results::get(c, id)?.ok_or_else(|| damaged("kết quả"))?;
+        let head = results::audit_hash(c, stored.row.audit_seq)?;
+        Some(RoundRecord::parse(stored, head)?)
+    } else {
+        None
+    };
+    let decision = row
+        .decision
+        .as_deref()
+        .map(|d| serde_json::from_str::<NextDecision>(d).map_err(|_| damaged("quyết định")))
+        .transpose()?;
+    let round = Round {
+        id: row.id,
+        election_id: row.election_id,
+        election_title: election.title(),
+        body: election.body,
+        number: row.number,
+        purpose,
+        tie_for: row.tie_for.clone(),
+        seats,
+        alternate_seats: u32::try_from(row.alternate_seats).map_err(|_| damaged("số dự khuyết"))?,
+        entries_per_stack: u32::try_from(row.entries_per_stack).map_err(|_| damaged("số lần nhập"))?,
+        closed,
+        published: row.published_at.is_some(),
+        issued: row.ballots_issued,
+        collected: row.ballots_collected,
+        base: a.base().get(),
+        threshold: a.base().threshold(),
+        assembly,
+        candidate_ids: cands.iter().map(|(p, _)| *p).collect(),
+        candidates: cands.into_iter().map(|(_, n)| n).collect(),
+        layout,
+        result: record.as_ref().map(|r| r.answer(election.body, purpose)).transpose()?,
+        closing_head: record.as_ref().and_then(|r| r.audit_head.clone()),
+        record,
+        decision,
+    };
+    Ok((row, round))
+}
+
+/// The body whose members sit in the plenum that elects `body`.
+/// The committee's plenum elects the standing committee, the secretary, the deputies, the inspection
+/// committee and its chair; the inspection committee's own meeting elects its deputy chair (rules.md
+/// § 2).
+fn plenum_body(body: Body) -> Body {
+    match body {
+        Body::InspectionDeputyChair => Body::InspectionCommittee,
+        _ => Body::Committee,
+    }
+}
+
+/// The assembly of an election: the congress's (fixed for the whole congress at its first round) or
+/// the plenum's (the members of the body just elected), taken from the roster by the engine.
+fn assembly_for(c: &Connection, kind: AssemblyKind, body: Body) -> Result<AssemblySnapshot, AppError> {
+    let key = if kind == AssemblyKind::Plenum {
+        format!("assembly:plenum:{}", plenum_body(body).code())
+    } else {
+        "assembly:congress".into()
+    };
+    if let Some(saved) = db::setting(c, &key)? {
+        return serde_json::from_str(&saved)
+            .map_err(|_| AppError::Conflict("Dữ liệu hội nghị bị hỏng.".into()));
+    }
+    let mut people: Vec<Person> =
+        persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
+    if kind == AssemblyKind::Plenum {
+        let members_of = plenum_body(body);
+        let source = edb::all(c)?.into_iter().rev().find(|e| e.body == members_of.code());
+        let members: BTreeSet<i64> = match source {
+            Some(e) => edb::elected(c, e.id)?.into_iter().filter(|(_, alt)| !alt).map(|(p, _)| p).collect(),
+            None => BTreeSet::new(),
+        };
+        if members.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "Chưa có kết quả bầu {}: hội nghị chưa có thành viên.",
+                messages::body(members_of)
+            )));
+        }
+        people.retain(|p| members.contains(&p.id));
+    }
+    let sitting = persons::sittings(c)?
+        .last()
+        .cloned()
+        .ok_or_else(|| AppError::Conflict("Chưa điểm danh phiên họp nào: chưa có số có mặt.".into()))?;
+    let attended: BTreeSet<i64> = persons::attended_any(c)?.into_iter().collect();
+    let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
+    let (a, _) = assembly_of(kind, &people, &attended, &checked)?;
+    let snapshot = AssemblySnapshot::of(&a);
+    db::put_setting(c, &key, &serde_json::to_string(&snapshot).unwrap_or_default())?;
+    Ok(snapshot)
+}
+
+/// What the presidium decides after a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum NextDecision {
+    /// A tie-break round among the tied, for the tied seats.
+    TieBreak,
+    /// A further round for `seats` unfilled seats with the chosen names.
+    FurtherRound { seats: u32, person_ids: Vec<i64> },
+    /// A round for the alternate seats left unfilled (delegates).
+    AlternateRound { seats: u32, person_ids: Vec<i64> },
+    /// Stop: the seats stay unfilled.
+    Stop,
+}
+
+impl NextDecision {
+    /// The decision of the presidium's form, fail closed: the decision is required and must be one
+    /// of the four; a further round needs its number of seats and its names. Anything else is an
+    /// error naming the field, and nothing is decided.
+    pub fn from_form(
+        decision: Option<&str>,
+        seats: Option<&str>,
+        person_ids: Vec<i64>,
+    ) -> Result<Self, AppError> {
+        let seats = || {
+            seats
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| AppError::invalid("seats", "Ghi số lượng cần bầu tiếp."))?
+                .parse::<u32>()
+                .map_err(|_| AppError::invalid("seats", "Số lượng cần bầu tiếp không hợp lệ."))
+        };
+        match decision.map(str::trim) {
+            Some("tie_break") => Ok(NextDecision::TieBreak),
+            Some("further_round") => Ok(NextDecision::FurtherRound { seats: seats()?, person_ids }),
+            Some("alternate_round") => Ok(NextDecision::AlternateRound { seats: seats()?, person_ids }),
+            Some("stop") => Ok(NextDecision::Stop),
+            None | Some("") => Err(AppError::invalid("decision", "Chưa chọn quyết định của đoàn chủ tịch.")),
+            Some(_) => Err(AppError::invalid("decision", "Quyết định không có trong các lựa chọn.")),
+        }
+    }
+}
+
+/// What the board hands out as one stack.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StackRequest {
+    pub name: String,
+    /// Papers counted into the stack.
+    pub papers: u32,
+    pub operators: Vec<i64>,
+    /// One per hand-out form: a repeated request creates nothing new.
+    pub key: String,
+    /// The board consents that one of its members keys (one-person counts only).
+    #[serde(default)]
+    pub board_consent: bool,
+}
+
+/// One stack with its entries and how far they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StackView {
+    pub id: i64,
+    pub name: String,
+    pub status: StackStatus,
+    pub entries: Vec<EntryInfo>,
+    /// Sequence numbers where the entries differ, with each entry's reading (None: no ballot).
+    pub differences: Vec<Difference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryInfo {
+    pub id: i64,
+    pub slot: i64,
+    pub operator_id: i64,
+    pub operator: String,
+    pub finished: bool,
+    pub ballots: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub seq: i64,
+    pub readings: Vec<Option<String>>,
+    /// The board's reading, once decided (`Some(None)`: the ballot does not exist).
+    pub resolved: Option<Option<String>>,
+}
+
+/// The round with its progress.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoundView {
+    pub round: Round,
+    pub stacks: Vec<StackView>,
+    pub stacks_accepted: usize,
+    pub ballots_agreed: u64,
+    /// Operators and board members who can be assigned to stacks: (id, name).
+    pub operators: Vec<(i64, String)>,
+    /// Names not yet elected in this election (for a further round).
+    pub not_elected: Vec<(i64, String)>,
+}
+
+/// What an operator sees: the round's list and their own entry only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryView {
+    pub entry: EntryInfo,
+    pub stack_name: String,
+    pub round: Round,
+    pub ballots: Vec<EnteredBallot>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnteredBallot {
+    pub seq: i64,
+    pub code: String,
+    pub valid: bool,
+    pub reason: Option<String>,
+}
+
+/// The engine's verdict on a ballot being typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub code: String,
+    pub valid: bool,
+    /// The reason code (rules.md § 4) and its Vietnamese text, when invalid.
+    pub reason: Option<String>,
+    pub reason_text: Option<String>,
+    /// 1-based positions that get a vote if the ballot is valid.
+    pub votes_for: Vec<usize>,
+}
+
+/// The acknowledgement of a stored ballot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ack {
+    pub seq: i64,
+    pub check: Check,
+    pub count: i64,
+    /// The same key was already stored: this is the earlier acknowledgement.
+    pub repeated: bool,
+}
+
+fn check_code(spec: BallotSpec, code: &str) -> Result<(Ballot, Check), AppError> {
+    let ballot = Ballot::from_code(code).map_err(|e| AppError::invalid("code", e.0))?;
+    let validity = ballot.read(spec).map_err(|e| AppError::invalid("code", messages::entry_error(&e)))?;
+    let (valid, reason) = match validity {
+        Validity::Valid => (true, None),
+        Validity::Invalid(r) => (false, Some(r)),
+    };
+    let votes_for = if valid {
+        (0..spec.list).filter(|&i| ballot.gives_vote_to(i)).map(|i| i + 1).collect()
+    } else {
+        Vec::new()
+    };
+    let check = Check {
+        code: ballot.to_code(),
+        valid,
+        reason: reason.map(|r| r.code().to_owned()),
+        reason_text: reason.map(|r| messages::invalid_reason(r).to_owned()),
+        votes_for,
+    };
+    Ok((ballot, check))
+}
+
+fn entry_info(e: &db::EntryRow) -> EntryInfo {
+    EntryInfo {
+        id: e.id,
+        slot: e.slot,
+        operator_id: e.operator_id,
+        operator: e.operator.clone(),
+        finished: e.status == EntryStatus::Done,
+        ballots: e.ballots,
+    }
+}
+
+impl App {
+    async fn counting_act<T, F>(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        round_hint: Option<i64>,
+        f: F,
+    ) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<(T, Value), AppError> + Send + 'static,
+    {
+        let out = self.act(actor, action, f).await?;
+        if let Some(round_id) = round_hint {
+            self.notify(Event { round_id, published: false });
+        }
+        Ok(out)
+    }
+
+    /// Opens the first round of an election whose list is approved.
+    pub async fn open_first_round(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        entries_per_stack: u32,
+    ) -> Result<i64, AppError> {
+        actor.require(Permission::RunRounds)?;
+        if !(1..=3).contains(&entries_per_stack) {
+            return Err(AppError::invalid(
+                "entries_per_stack",
+                "Mỗi chồng phiếu được nhập 1, 2 hoặc 3 lần độc lập.",
+            ));
+        }
+        let detail = self.election(&Actor::system(), election_id).await?;
+        if !detail.election.approved {
+            return Err(AppError::Conflict("Danh sách bầu cử chưa được thông qua: chưa thể bầu.".into()));
+        }
+        let at = self.now().to_string();
+        let who = actor.username.clone();
+        let id = self
+            .counting_act(actor, "round.open", None, move |c| {
+                if !db::rounds_of(c, election_id)?.is_empty() {
+                    return Err(AppError::Conflict("Cuộc bầu này đã có lần bầu thứ nhất.".into()));
+                }
+                let e = &detail.election;
+                let assembly = assembly_for(c, e.assembly_kind, e.body)?;
+                let candidates: Vec<(i64, String)> = detail.ballot.iter().map(|c| (c.person_id, c.full_name.clone())).collect();
+                let row = RoundRow {
+                    election_id,
+                    purpose: "regular".into(),
+                    seats: i64::from(e.seats),
+                    alternate_seats: i64::from(e.alternate_seats),
+                    entries_per_stack: i64::from(entries_per_stack),
+                    assembly: serde_json::to_string(&assembly).unwrap_or_default(),
+                    opened_at: at.clone(),
+                    ..RoundRow::default()
+                };
+                let id = db::insert_round(c, &row, &candidates)?;
+                db::journal(c, id, None, None, None, &at, &who, "round.open", &json!({ "candidates": candidates.len() }).to_string())?;
+                Ok((id, json!({ "round_id": id, "election_id": election_id, "entries_per_stack": entries_per_stack })))
+            })
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn round(&self, actor: &Actor, round_id: i64) -> Result<RoundView, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        let actor = actor.clone();
+        self.read(move |c| {
+            let (_, round) = load_round(c, round_id)?;
+            let mut stacks = Vec::new();
+            let mut ballots_agreed = 0;
+            for s in db::stacks_of(c, round_id)? {
+                let entries: Vec<EntryInfo> = db::entries_of(c, s.id)?.iter().map(entry_info).collect();
+                let mut diffs =
+                    if s.status != StackStatus::Entering { differences(c, s.id)? } else { Vec::new() };
+                if s.status != StackStatus::Accepted && actor.role != crate::Role::BoardHead {
+                    // Independent entries: only the board head sees the readings before reconciling.
+                    diffs.iter_mut().for_each(|d| d.readings.iter_mut().for_each(|r| *r = None));
+                }
+                if s.status == StackStatus::Accepted {
+                    ballots_agreed += readings(c, s.id)?.len() as u64;
+                }
+                stacks.push(StackView {
+                    id: s.id,
+                    name: s.name,
+                    status: s.status,
+                    entries,
+                    differences: diffs,
+                });
+            }
+            let stacks_accepted = stacks.iter().filter(|s| s.status == StackStatus::Accepted).count();
+            let operators = db::users_with_roles(c, &["operator", "board_member", "board_head"])?
+                .into_iter()
+                .map(|(id, name, username)| (id, format!("{name} ({username})")))
+                .collect();
+            let elected: BTreeSet<i64> =
+                edb::elected(c, round.election_id)?.into_iter().map(|(p, _)| p).collect();
+            let mut pool: Vec<(i64, String)> = Vec::new();
+            for r in db::rounds_of(c, round.election_id)? {
+                for (p, n) in db::round_candidates(c, r.id)? {
+                    if !elected.contains(&p) && !pool.iter().any(|(q, _)| *q == p) {
+                        pool.push((p, n));
+                    }
+                }
+            }
+            Ok(RoundView { round, stacks, stacks_accepted, ballots_agreed, operators, not_elected: pool })
+        })
+        .await
+    }
+
+    /// The rounds of an election.
+    pub async fn rounds_of(&self, actor: &Actor, election_id: i64) -> Result<Vec<Round>, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        self.read(move |c| {
+            db::rounds_of(c, election_id)?.iter().map(|r| load_round(c, r.id).map(|(_, x)| x)).collect()
+        })
+        .await
+    }
+}
+
+impl App {
+    /// The round a stack belongs to.
+    pub async fn round_of_stack(&self, actor: &Actor, stack_id: i64) -> Result<i64, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        self.read(move |c| Ok(db::get_stack(c, stack_id)?.ok_or(AppError::NotFound("chồng phiếu"))?.round_id))
+            .await
+    }
+}

@@ -1,0 +1,347 @@
+//! Where a result is made (closing a round into its record), what the presidium decides after it, and
+//! publication; the recount that `baucu audit verify` compares with the record.
+
+use super::*;
+
+impl App {
+    /// Closes the round: every stack accepted, ballots issued and collected recorded, the stacks'
+    /// agreed ballots adding up to the ballots collected (≤ issued). The engine decides; the result is
+    /// recorded once (`record`), and the elected by person id.
+    pub async fn close_round(&self, actor: &Actor, round_id: i64) -> Result<Value, AppError> {
+        actor.require(Permission::ManageCounting)?;
+        let (at, who) = (self.now().to_string(), actor.username.clone());
+        let result = self
+            .counting_act(actor, "round.close", Some(round_id), move |c| {
+                let (mut row, round) = load_round(c, round_id)?;
+                if round.closed {
+                    return Err(AppError::Conflict("Lần bầu đã kết thúc.".into()));
+                }
+                let stacks = db::stacks_of(c, round_id)?;
+                if stacks.is_empty() {
+                    return Err(AppError::Conflict("Chưa có chồng phiếu nào.".into()));
+                }
+                if let Some(s) = stacks.iter().find(|s| s.status != StackStatus::Accepted) {
+                    return Err(AppError::Conflict(format!(
+                        "Chồng phiếu \"{}\" chưa được đối chiếu xong.",
+                        s.name
+                    )));
+                }
+                let issued = row
+                    .ballots_issued
+                    .ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu phát ra.".into()))?;
+                let collected = row
+                    .ballots_collected
+                    .ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu thu vào từ hòm phiếu.".into()))?;
+                let mut agreed = 0i64;
+                for s in &stacks {
+                    let n = readings(c, s.id)?.len() as i64;
+                    if let Some(papers) = s.papers.filter(|&p| p != n) {
+                        return Err(AppError::Conflict(format!(
+                            "Chồng phiếu \"{}\" có {papers} tờ nhưng các lượt nhập thống nhất {n} phiếu: kiểm lại chồng phiếu.",
+                            s.name
+                        )));
+                    }
+                    agreed += n;
+                }
+                if agreed != collected {
+                    return Err(AppError::Conflict(format!(
+                        "Các chồng phiếu có tổng cộng {agreed} phiếu, số phiếu thu vào từ hòm là {collected} (chênh lệch {}): kiểm lại các chồng phiếu trước khi kết thúc.",
+                        (agreed - collected).abs()
+                    )));
+                }
+                let (_, result) = engine_result(c, &round, issued as u64)?;
+                let congress = baucu_store::congress::get(c)?;
+                let ids_names: Vec<(i64, String)> =
+                    round.candidate_ids.iter().copied().zip(round.candidates.iter().cloned()).collect();
+                let assembly = round.assembly.assembly()?;
+                let ctx = ClosingContext {
+                    round_id,
+                    assembly: &assembly,
+                    seats: round.seats,
+                    alternate_seats: round.alternate_seats,
+                    candidates: &ids_names,
+                    board: board_now(c)?,
+                    closed_at: at.clone(),
+                    congress: congress.as_ref().map(|x| x.name.clone()).unwrap_or_default(),
+                    organisation: congress.as_ref().map(|x| x.organisation.clone()).unwrap_or_default(),
+                    term: congress.as_ref().map(|x| x.term.clone()).unwrap_or_default(),
+                    place: congress.as_ref().map(|x| x.place.clone()).unwrap_or_default(),
+                    closed_by: who.clone(),
+                    audit_seq: results::next_audit_seq(c)?,
+                };
+                let stored = crate::record::to_store(&ctx, &result)?;
+                results::insert(c, &stored)?;
+                // Record who is elected (officials and alternates), by person id.
+                let tie_break_for_alternates =
+                    round.purpose == Purpose::TieBreak && round.tie_for.as_deref() == Some("alternate");
+                let record = RoundRecord::parse(stored, None)?;
+                for line in record.winners(false) {
+                    edb::record_elected(c, round.election_id, line.person_id, tie_break_for_alternates)?;
+                }
+                for line in record.winners(true) {
+                    edb::record_elected(c, round.election_id, line.person_id, true)?;
+                }
+                let value = record.answer(round.body, round.purpose)?;
+                row.status = "closed".into();
+                row.closed_at = Some(at.clone());
+                db::update_round(c, &row)?;
+                db::journal(
+                    c,
+                    round_id,
+                    None,
+                    None,
+                    None,
+                    &at,
+                    &who,
+                    "round.close",
+                    &json!({ "next_step": record.next_step.code() }).to_string(),
+                )?;
+                Ok((value.clone(), json!({ "round_id": round_id, "result": value })))
+            })
+            .await?;
+        Ok(result)
+    }
+
+    /// Creates what the presidium decided after a result, in one step.
+    pub async fn decide_next(
+        &self,
+        actor: &Actor,
+        round_id: i64,
+        decision: NextDecision,
+    ) -> Result<Option<i64>, AppError> {
+        actor.require(Permission::RunRounds)?;
+        let (at, who) = (self.now().to_string(), actor.username.clone());
+        self.counting_act(actor, "round.decide", Some(round_id), move |c| {
+            let (mut row, round) = load_round(c, round_id)?;
+            let record =
+                round.record.clone().ok_or_else(|| AppError::Conflict("Lần bầu chưa có kết quả.".into()))?;
+            if round.decision.is_some() {
+                return Err(AppError::Conflict("Đoàn chủ tịch đã quyết định cho lần bầu này.".into()));
+            }
+            let next_step = record.next_step;
+            let new_round = match &decision {
+                NextDecision::Stop => None,
+                NextDecision::TieBreak => {
+                    let tie =
+                        record.tie.as_ref().ok_or_else(|| AppError::Conflict("Không có ai bằng phiếu.".into()))?;
+                    let list: Vec<(i64, String)> = record
+                        .lines
+                        .iter()
+                        .filter(|l| tie.person_ids.contains(&l.person_id))
+                        .map(|l| (l.person_id, l.name.clone()))
+                        .collect();
+                    Some(("tie_break", Some(tie.for_seats.code().to_owned()), i64::from(tie.seats), list))
+                }
+                NextDecision::FurtherRound { seats, person_ids }
+                | NextDecision::AlternateRound { seats, person_ids } => {
+                    let alternates = matches!(decision, NextDecision::AlternateRound { .. });
+                    let expected = if alternates { NextStep::AlternateRound } else { NextStep::FurtherRound };
+                    if next_step != expected && !(alternates && next_step == NextStep::FurtherRound) {
+                        return Err(AppError::Conflict("Kết quả không cần lần bầu này.".into()));
+                    }
+                    let limit = if alternates {
+                        u64::from(record.alternate_seats_unfilled.max(record.seats_unfilled))
+                    } else {
+                        u64::from(record.seats_unfilled)
+                    };
+                    let rounds_held = db::rounds_of(c, round.election_id)?.len() as u32;
+                    let is_cell = crate::congress::Level::from_code(
+                        &baucu_store::congress::get(c)?.map(|x| x.level).unwrap_or_default(),
+                    ) == Some(crate::congress::Level::Cell);
+                    if !baucu_rules::roster::further_round_allowed(round.body, is_cell, rounds_held) {
+                        return Err(AppError::Conflict(format!(
+                            "Đã bầu {rounds_held} lần mà chưa có ai trúng cử bí thư chi bộ: theo quy chế, cấp ủy cấp trên chỉ định bí thư."
+                        )));
+                    }
+                    if *seats == 0 || u64::from(*seats) > limit {
+                        return Err(AppError::invalid(
+                            "seats",
+                            format!("Số lượng bầu phải từ 1 đến {limit}."),
+                        ));
+                    }
+                    let elected: BTreeSet<i64> =
+                        edb::elected(c, round.election_id)?.into_iter().map(|(p, _)| p).collect();
+                    let mut list = Vec::new();
+                    for pid in person_ids {
+                        if elected.contains(pid) {
+                            return Err(AppError::invalid(
+                                "person_ids",
+                                "Người đã trúng cử không ở trong danh sách bầu tiếp.",
+                            ));
+                        }
+                        let p = persons::get(c, *pid)?.ok_or(AppError::NotFound("người này"))?;
+                        list.push((p.id, p.full_name));
+                    }
+                    if (list.len() as u64) < u64::from(*seats) {
+                        return Err(AppError::invalid(
+                            "person_ids",
+                            "Danh sách phải có ít nhất bằng số lượng cần bầu.",
+                        ));
+                    }
+                    // Vietnamese ballot order, by the engine.
+                    let names: Vec<PersonName> = list
+                        .iter()
+                        .map(|(_, n)| PersonName::parse(n))
+                        .collect::<Result<_, _>>()
+                        .map_err(|_| AppError::invalid("person_ids", "Tên không hợp lệ."))?;
+                    let ordered = baucu_rules::order::ballot_order(&names)
+                        .into_iter()
+                        .map(|i| list[i].clone())
+                        .collect();
+                    Some((
+                        if alternates { "alternates" } else { "regular" },
+                        None,
+                        i64::from(*seats),
+                        ordered,
+                    ))
+                }
+            };
+            row.decision = Some(serde_json::to_string(&decision).unwrap_or_default());
+            db::update_round(c, &row)?;
+            let new_id = match new_round {
+                Some((purpose, tie_for, seats, list)) => {
+                    let next = RoundRow {
+                        election_id: round.election_id,
+                        purpose: purpose.into(),
+                        tie_for,
+                        seats,
+                        alternate_seats: 0,
+                        entries_per_stack: i64::from(round.entries_per_stack),
+                        assembly: serde_json::to_string(&round.assembly).unwrap_or_default(),
+                        opened_at: at.clone(),
+                        ..RoundRow::default()
+                    };
+                    let id = db::insert_round(c, &next, &list)?;
+                    db::journal(
+                        c,
+                        id,
+                        None,
+                        None,
+                        None,
+                        &at,
+                        &who,
+                        "round.open",
+                        &json!({ "after": round_id }).to_string(),
+                    )?;
+                    Some(id)
+                }
+                None => None,
+            };
+            db::journal(
+                c,
+                round_id,
+                None,
+                None,
+                None,
+                &at,
+                &who,
+                "round.decide",
+                &serde_json::to_string(&decision).unwrap_or_default(),
+            )?;
+            Ok((new_id, json!({ "round_id": round_id, "decision": decision, "new_round": new_id })))
+        })
+        .await
+    }
+
+    pub async fn publish(&self, actor: &Actor, round_id: i64) -> Result<(), AppError> {
+        actor.require(Permission::RunRounds)?;
+        let (at, who) = (self.now().to_string(), actor.username.clone());
+        self.act(actor, "round.publish", move |c| {
+            let (mut row, round) = load_round(c, round_id)?;
+            if !round.closed {
+                return Err(AppError::Conflict("Lần bầu chưa có kết quả.".into()));
+            }
+            row.published_at = Some(at.clone());
+            db::update_round(c, &row)?;
+            db::journal(c, round_id, None, None, None, &at, &who, "round.publish", "{}")?;
+            Ok(((), json!({ "round_id": round_id })))
+        })
+        .await?;
+        self.notify(Event { round_id, published: true });
+        Ok(())
+    }
+
+    /// Published results, newest first, for the public projector page (no login).
+    pub async fn published_results(&self) -> Result<Vec<Round>, AppError> {
+        self.read(|c| db::published_rounds(c)?.iter().map(|r| load_round(c, r.id).map(|(_, x)| x)).collect())
+            .await
+    }
+}
+
+/// Recounts a closed round from its stored ballots through the engine and compares the answer with
+/// the round's record; `Some(sentence)` says what differs. Used by `baucu audit verify` only: every
+/// page and document reads the record.
+pub(crate) fn recount(c: &Connection, round_id: i64) -> Result<Option<String>, AppError> {
+    let (row, round) = match load_round(c, round_id) {
+        Ok(loaded) => loaded,
+        Err(e) => return Ok(Some(e.message())),
+    };
+    let Some(record) = &round.record else { return Ok(None) };
+    let issued = row.ballots_issued.unwrap_or(0);
+    let (_, fresh) = match engine_result(c, &round, u64::try_from(issued).unwrap_or(0)) {
+        Ok(r) => r,
+        Err(e) => return Ok(Some(format!("không tính lại được từ các phiếu đã lưu ({})", e.message()))),
+    };
+    if record.result()? != fresh {
+        return Ok(Some("kết quả đã lưu khác kết quả tính lại từ các phiếu đã lưu".into()));
+    }
+    let ids: Vec<i64> = record.lines.iter().map(|l| l.person_id).collect();
+    if ids != round.candidate_ids {
+        return Ok(Some("người ứng cử trong kết quả khác danh sách của lần bầu".into()));
+    }
+    let elected: BTreeMap<i64, bool> = edb::elected(c, round.election_id)?.into_iter().collect();
+    let tie_break_for_alternates =
+        round.purpose == Purpose::TieBreak && round.tie_for.as_deref() == Some("alternate");
+    for (line, alternate) in record
+        .winners(false)
+        .into_iter()
+        .map(|l| (l, tie_break_for_alternates))
+        .chain(record.winners(true).into_iter().map(|l| (l, true)))
+    {
+        if elected.get(&line.person_id) != Some(&alternate) {
+            return Ok(Some(format!("danh sách trúng cử không ghi {} như kết quả", line.name)));
+        }
+    }
+    Ok(None)
+}
+
+/// The counting board as the accounts with board roles say now (frozen into a round's record at
+/// closing): the heads first, then the members, each by name.
+pub(super) fn board_now(c: &Connection) -> Result<Vec<baucu_rules::case::BoardMember>, AppError> {
+    use baucu_rules::case::{BoardMember, BoardRole};
+    let heads = db::users_with_roles(c, &["board_head"])?;
+    let members = db::users_with_roles(c, &["board_member"])?;
+    Ok(heads
+        .into_iter()
+        .map(|(_, name, _)| BoardMember { name, role: BoardRole::Head })
+        .chain(members.into_iter().map(|(_, name, _)| BoardMember { name, role: BoardRole::Member }))
+        .collect())
+}
+
+/// The engine's election for a round: its names in ballot order, seats and purpose.
+pub(super) fn engine_election(round: &Round) -> Result<baucu_rules::Election, AppError> {
+    let names: Vec<PersonName> = round
+        .candidates
+        .iter()
+        .map(|n| PersonName::parse(n).map_err(|_| AppError::Conflict(format!("Tên \"{n}\" không hợp lệ."))))
+        .collect::<Result<_, _>>()?;
+    Ok(baucu_rules::Election::new(round.body, round.purpose, round.seats, round.alternate_seats, names)?)
+}
+
+/// The engine's result of a round: the agreed readings of its stacks tallied and decided.
+pub(super) fn engine_result(
+    c: &Connection,
+    round: &Round,
+    issued: u64,
+) -> Result<(baucu_rules::Election, baucu_rules::outcome::RoundResult), AppError> {
+    let election = engine_election(round)?;
+    let mut tally = Tally::new(&election);
+    for s in db::stacks_of(c, round.id)? {
+        for code in readings(c, s.id)? {
+            let ballot = Ballot::from_code(&code).map_err(|e| AppError::Conflict(e.0))?;
+            tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
+        }
+    }
+    let result = decide(&election, round.assembly.assembly()?.base(), issued, &tally)?;
+    Ok((election, result))
+}
