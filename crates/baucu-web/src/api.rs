@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use baucu_app::AppError;
 use baucu_app::congress::CongressForm;
-use baucu_app::counting::NextDecision;
+use baucu_app::counting::{NextDecision, StackRequest};
 use baucu_app::elections::{ElectionForm, Source};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -383,6 +383,7 @@ pub async fn round_ballots(
 #[derive(Debug, Deserialize)]
 pub struct IssuedBody {
     issued: u32,
+    collected: Option<u32>,
 }
 
 pub async fn issued(
@@ -391,28 +392,22 @@ pub async fn issued(
     Path(id): Path<i64>,
     Json(b): Json<IssuedBody>,
 ) -> Response {
-    reply(state.app.set_issued(&c.session.actor, id, b.issued).await.map(|()| json!({ "ok": true })))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct StackBody {
-    name: String,
-    operators: Vec<i64>,
+    reply(
+        state
+            .app
+            .set_issued(&c.session.actor, id, b.issued, b.collected)
+            .await
+            .map(|()| json!({ "ok": true })),
+    )
 }
 
 pub async fn stack_create(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
     Path(id): Path<i64>,
-    Json(b): Json<StackBody>,
+    Json(b): Json<StackRequest>,
 ) -> Response {
-    reply(
-        state
-            .app
-            .create_stack(&c.session.actor, id, &b.name, b.operators)
-            .await
-            .map(|id| json!({ "id": id })),
-    )
+    reply(state.app.create_stack(&c.session.actor, id, b).await.map(|id| json!({ "id": id })))
 }
 
 pub async fn close(

@@ -1,0 +1,104 @@
+//! The public projector of published results, and the live updates (server-sent events) that the
+//! projector and the round page listen to.
+
+use super::{outcome_label, percent};
+use crate::AppState;
+use crate::pages::app_error;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use baucu_app::counting::Round;
+use maud::{Markup, html};
+use std::convert::Infallible;
+
+const LIVE_JS: &str = include_str!("../assets/live.js");
+
+pub async fn round_events(State(state): State<AppState>, Path(id): Path<i64>) -> impl IntoResponse {
+    events(state, move |e| e.round_id == id)
+}
+
+pub async fn results_events(State(state): State<AppState>) -> impl IntoResponse {
+    events(state, |e| e.published)
+}
+
+fn events(
+    state: AppState,
+    keep: impl Fn(&baucu_app::counting::Event) -> bool + Send + 'static,
+) -> Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>> {
+    let rx = state.app.subscribe();
+    let stream = futures_util::stream::unfold((rx, keep), |(mut rx, keep)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) if keep(&e) => {
+                    return Some((Ok(SseEvent::default().data(e.round_id.to_string())), (rx, keep)));
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+pub async fn live_script() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_JS).into_response()
+}
+
+fn results_markup(rounds: &[Round]) -> Markup {
+    html! {
+        @if rounds.is_empty() { p.waiting { "Chưa có kết quả nào được công bố." } }
+        @for r in rounds.iter().take(2) {
+            @if let Some(record) = &r.record {
+                section.projected {
+                    h2 { (r.title()) }
+                    p.basis { "Số làm căn cứ " strong { (record.base) } " · Trúng cử phải có ít nhất " strong { (record.threshold) } " phiếu · Phiếu hợp lệ " strong { (record.valid) } }
+                    table.projector {
+                        thead { tr { th { "Họ và tên" } th { "Số phiếu" } th { "Tỷ lệ (so với số làm căn cứ)" } th {} } }
+                        tbody { @for c in &record.lines {
+                            @let outcome = c.outcome.code();
+                            tr class=(outcome) {
+                                td { (c.name) }
+                                td.num { (c.votes) }
+                                td.num { (percent(Some(c.percent_of_base.to_vietnamese()))) }
+                                td { (outcome_label(outcome)) }
+                            }
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn results_fragment(State(state): State<AppState>) -> Response {
+    match state.app.published_results().await {
+        Ok(rounds) => results_markup(&rounds).into_response(),
+        Err(e) => app_error(e),
+    }
+}
+
+pub async fn results_page(State(state): State<AppState>) -> Response {
+    let rounds = match state.app.published_results().await {
+        Ok(r) => r,
+        Err(e) => return app_error(e),
+    };
+    let congress = state.app.congress().await.ok().flatten().map(|c| c.name).unwrap_or_default();
+    let page = html! {
+        (maud::DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Kết quả bầu cử — baucu" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body.projector-page {
+                header.projector-head { h1 { (congress) } p { "Kết quả bầu cử" } }
+                main #results { (results_markup(&rounds)) }
+                script src="/static/live.js" data-events="/results/events" data-target="results" data-fragment="/results/fragment" {}
+            }
+        }
+    };
+    page.into_response()
+}

@@ -1,0 +1,363 @@
+//! A round: its page with the progress of the count, the actions of the board and the presidium on
+//! it (ballots issued, stacks handed out, closing, the next step, publishing) and its files.
+
+use super::{decision_label, next_step_label, result_table};
+use crate::AppState;
+use crate::guard::Current;
+use crate::pages::csrf;
+use crate::pages::{Notice, app_error, back, layout as layout_page};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use baucu_app::counting::{NextDecision, RoundView, StackRequest, StackStatus};
+use baucu_app::docs::Paper as baucu_docs_paper;
+use baucu_app::view::{Purpose, layout_label};
+use baucu_app::{AppError, Permission};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct OpenForm {
+    entries_per_stack: u32,
+}
+
+pub async fn round_open(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<OpenForm>,
+) -> Response {
+    match state.app.open_first_round(&current.session.actor, id, f.entries_per_stack).await {
+        Ok(round) => back(&format!("/rounds/{round}"), Ok("Đã mở lần bầu thứ nhất.".into())),
+        Err(e) => back(&format!("/elections/{id}"), Err(e)),
+    }
+}
+
+fn progress(current: &Current, v: &RoundView) -> Markup {
+    let manage = current.session.actor.role.may(Permission::ManageCounting) && !v.round.closed;
+    html! {
+        section.card id="progress" {
+            h2 { "Tiến độ kiểm phiếu" }
+            p.big {
+                strong { (v.stacks_accepted) "/" (v.stacks.len()) } " chồng phiếu đã đối chiếu khớp · "
+                strong { (v.ballots_agreed) } " phiếu đã kiểm"
+                @if let Some(i) = v.round.issued { " · phát ra " strong { (i) } }
+            }
+            table.list {
+                thead { tr { th { "Chồng phiếu" } th { "Người nhập và số phiếu đã nhập" } th { "Tình trạng" } th {} } }
+                tbody { @for s in &v.stacks {
+                    tr class=(s.status.code()) {
+                        td { (s.name) }
+                        td { @for e in &s.entries {
+                            span.entry { (e.operator) ": " strong { (e.ballots) } @if e.finished { " ✓" } }
+                            @if manage && e.finished && s.status != StackStatus::Accepted {
+                                form.inline method="post" action={ "/entries/" (e.id) "/reopen" } {
+                                    (csrf(current)) button.small type="submit" { "Mở lại" }
+                                }
+                            }
+                        } }
+                        td { (match s.status { StackStatus::Accepted => "Khớp", StackStatus::Mismatch => "Có chênh lệch", StackStatus::Entering => "Đang nhập" }) }
+                        td { @if s.status == StackStatus::Mismatch { a.button href={ "/stacks/" (s.id) } { "Đối chiếu " (s.differences.iter().filter(|d| d.resolved.is_none()).count()) " phiếu" } } }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+pub async fn round_page(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Query(notice): Query<Notice>,
+) -> Response {
+    let actor = &current.session.actor;
+    let v = match state.app.round(actor, id).await {
+        Ok(v) => v,
+        Err(e) => return app_error(e),
+    };
+    let r = &v.round;
+    let manage = actor.role.may(Permission::ManageCounting) && !r.closed;
+    let run = actor.role.may(Permission::RunRounds);
+    let needed = r.entries_per_stack as usize;
+    let content = html! {
+        section.card {
+            p {
+                "Số lượng bầu: " strong { (r.seats) } @if r.alternate_seats > 0 { " (và " (r.alternate_seats) " dự khuyết)" }
+                " · Danh sách " strong { (r.candidates.len()) } " người · Phiếu: " (layout_label(r.layout))
+                " · Mỗi chồng nhập " strong { (r.entries_per_stack) } " lần độc lập"
+            }
+            p {
+                "Số làm căn cứ tính kết quả: " strong { (r.base) } " (triệu tập " (r.assembly.summoned) ", có mặt " (r.assembly.present) ")"
+                " · Trúng cử phải có ít nhất " strong { (r.threshold) } " phiếu"
+                @if r.purpose == Purpose::TieBreak { " (bầu lại giữa những người bằng phiếu: người nhiều phiếu hơn trúng cử)" }
+            }
+            ol.ballot { @for name in &r.candidates { li { (name) } } }
+            p { a href={ "/rounds/" (r.id) "/journal" } { "Nhật ký nhập phiếu" } " · " a href={ "/elections/" (r.election_id) } { "Về cuộc bầu" } }
+            form.inline.files method="get" action={ "/rounds/" (r.id) "/files/phieu-bau.pdf" } {
+                label { "In phiếu bầu: số bản" input name="copies" inputmode="numeric" value=(r.issued.unwrap_or(1).max(1)); }
+                label { "Khổ giấy" select name="paper" { option value="a4" { "A4" } option value="a5" { "A5" } } }
+                button type="submit" { "Tải phiếu bầu (PDF)" }
+            }
+            @if r.closed {
+                p.files {
+                    "Tài liệu: "
+                    a.button href={ "/rounds/" (r.id) "/files/bien-ban.pdf" } { "Biên bản kiểm phiếu (PDF)" } " "
+                    a.button href={ "/rounds/" (r.id) "/files/bien-ban.docx" } { "Biên bản (Word)" } " "
+                    a.button href={ "/rounds/" (r.id) "/files/ket-qua.xlsx" } { "Kết quả (Excel)" } " "
+                    a.button href={ "/rounds/" (r.id) "/files/nhat-ky.pdf" } { "Nhật ký nhập phiếu (PDF)" }
+                }
+            }
+        }
+        (progress(&current, &v))
+        @if manage {
+            div.columns {
+                form.card.grid method="post" action={ "/rounds/" (r.id) "/issued" } {
+                    h2.wide { "Số phiếu phát ra và thu vào" }
+                    (csrf(&current))
+                    label { "Số phiếu ban kiểm phiếu đã phát" input name="issued" inputmode="numeric" value=(r.issued.map(|i| i.to_string()).unwrap_or_default()) required; }
+                    label { "Số phiếu thu vào (khi mở hòm phiếu)" input name="collected" inputmode="numeric" value=(r.collected.map(|i| i.to_string()).unwrap_or_default()); }
+                    div.actions.wide { button type="submit" { "Ghi" } }
+                }
+                form.card.grid method="post" action={ "/rounds/" (r.id) "/stacks" } {
+                    h2.wide { "Giao một chồng phiếu" }
+                    (csrf(&current))
+                    // One key per rendered form: a double click or a resent form hands the stack out once.
+                    input type="hidden" name="key" value=(baucu_app::auth::random_token());
+                    label { "Tên chồng" input name="name" value={ "Chồng " (v.stacks.len() + 1) } maxlength="60" required; }
+                    label { "Số tờ phiếu trong chồng" input name="papers" inputmode="numeric" required; }
+                    @for slot in 0..needed {
+                        label { "Người nhập lần " (slot + 1) select name="operator" required {
+                            @for (i, (uid, name)) in v.operators.iter().enumerate() { option value=(uid) selected[i == slot] { (name) } }
+                        } }
+                    }
+                    @if needed == 1 {
+                        label.check.wide { input type="checkbox" name="board_consent" value="yes"; "Ban kiểm phiếu đồng ý để thành viên của ban tự nhập (chỉ khi mỗi chồng nhập một lần)" }
+                    }
+                    div.actions.wide { button.primary type="submit" { "Giao chồng phiếu" } }
+                }
+            }
+            form.card method="post" action={ "/rounds/" (r.id) "/close" } {
+                (csrf(&current))
+                p { "Khi mọi chồng phiếu đã khớp, đã ghi số phiếu phát ra và thu vào, và tổng số phiếu các chồng bằng số phiếu thu vào, kết thúc kiểm phiếu để tính kết quả." }
+                button.primary type="submit" { "Kết thúc kiểm phiếu, tính kết quả" }
+            }
+        }
+        @if let Some(record) = &r.record {
+            section.card {
+                h2 { "Kết quả" }
+                (result_table(r, record))
+                @let step = record.next_step.code();
+                p class={ "notice " (if step == "complete" { "ok" } else { "warn" }) } { (next_step_label(step)) }
+                @if let Some(d) = &r.decision { p { "Quyết định của đoàn chủ tịch: " (decision_label(d)) } }
+                @if let Some(head) = r.record.as_ref().and_then(|x| x.audit_head.as_deref()) {
+                    p.small { "Mã kiểm chứng dữ liệu khi kết thúc kiểm phiếu (in trên biên bản): " code { (head) } }
+                }
+                @if run && r.decision.is_none() && step != "complete" {
+                    div.columns {
+                        @if step == "tie_break" {
+                            form method="post" action={ "/rounds/" (r.id) "/decide" } {
+                                (csrf(&current)) input type="hidden" name="decision" value="tie_break";
+                                button.primary type="submit" { "Bầu lại giữa những người bằng phiếu" }
+                            }
+                        }
+                        @if step == "further_round" || step == "alternate_round" {
+                            @let alternates = step == "alternate_round";
+                            @let unfilled = if alternates { record.alternate_seats_unfilled } else { record.seats_unfilled };
+                            form.grid method="post" action={ "/rounds/" (r.id) "/decide" } {
+                                (csrf(&current))
+                                input type="hidden" name="decision" value=(if alternates { "alternate_round" } else { "further_round" });
+                                label { "Số lượng bầu tiếp" input name="seats" inputmode="numeric" value=(unfilled) required; }
+                                fieldset.wide.checks { legend { "Danh sách bầu tiếp (mặc định: những người chưa trúng cử)" }
+                                    @for (pid, name) in &v.not_elected { label.check { input type="checkbox" name="person" value=(pid) checked; (name) } }
+                                }
+                                div.actions.wide { button.primary type="submit" { (if alternates { "Bầu đại biểu dự khuyết" } else { "Bầu tiếp" }) } }
+                            }
+                        }
+                        form method="post" action={ "/rounds/" (r.id) "/decide" } {
+                            (csrf(&current)) input type="hidden" name="decision" value="stop";
+                            button type="submit" { "Dừng, không bầu tiếp" }
+                        }
+                    }
+                }
+                @if run && !r.published {
+                    form method="post" action={ "/rounds/" (r.id) "/publish" } {
+                        (csrf(&current)) button.primary type="submit" { "Công bố kết quả lên màn chiếu" }
+                    }
+                }
+                @if r.published { p.notice.ok { "Đã công bố. " a href="/results" { "Mở màn chiếu" } } }
+            }
+        }
+        script src="/static/live.js" data-events={ "/rounds/" (r.id) "/events" } data-target="progress" {}
+    };
+    layout_page(&r.title(), Some(&current), "/elections", &notice, content).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IssuedForm {
+    issued: String,
+    collected: Option<String>,
+}
+
+pub async fn issued(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<IssuedForm>,
+) -> Response {
+    let to = format!("/rounds/{id}");
+    let Ok(n) = f.issued.trim().parse::<u32>() else {
+        return back(&to, Err(AppError::invalid("issued", "Số phiếu phát ra không hợp lệ.")));
+    };
+    let collected = match f.collected.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => match text.parse::<u32>() {
+            Ok(c) => Some(c),
+            Err(_) => {
+                return back(&to, Err(AppError::invalid("collected", "Số phiếu thu vào không hợp lệ.")));
+            }
+        },
+    };
+    back(
+        &to,
+        state
+            .app
+            .set_issued(&current.session.actor, id, n, collected)
+            .await
+            .map(|()| "Đã ghi số phiếu phát ra và thu vào.".into()),
+    )
+}
+
+pub async fn stack_create(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| f.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let name = get("name");
+    let Ok(papers) = get("papers").trim().parse::<u32>() else {
+        return back(
+            &format!("/rounds/{id}"),
+            Err(AppError::invalid("papers", "Ghi số tờ phiếu của chồng.")),
+        );
+    };
+    let operators: Vec<i64> =
+        f.iter().filter(|(k, _)| k == "operator").filter_map(|(_, v)| v.parse().ok()).collect();
+    let request = StackRequest {
+        name: name.clone(),
+        papers,
+        operators,
+        key: get("key"),
+        board_consent: get("board_consent") == "yes",
+    };
+    let r = state.app.create_stack(&current.session.actor, id, request).await;
+    back(&format!("/rounds/{id}"), r.map(|_| format!("Đã giao {}.", name.trim())))
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.close_round(&current.session.actor, id).await;
+    back(&format!("/rounds/{id}"), r.map(|_| "Đã kết thúc kiểm phiếu; kết quả do bộ quy tắc tính.".into()))
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| f.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
+    let mut persons = Vec::new();
+    for (_, v) in f.iter().filter(|(k, _)| k == "person") {
+        match v.parse() {
+            Ok(p) => persons.push(p),
+            Err(_) => return app_error(AppError::invalid("person", "Người được chọn không hợp lệ.")),
+        }
+    }
+    // An irreversible decision: a missing or unknown field is refused and changes nothing.
+    let decision = match NextDecision::from_form(get("decision"), get("seats"), persons) {
+        Ok(d) => d,
+        Err(e) => return app_error(e),
+    };
+    match state.app.decide_next(&current.session.actor, id, decision).await {
+        Ok(Some(next)) => back(&format!("/rounds/{next}"), Ok("Đã tạo lần bầu tiếp theo.".into())),
+        Ok(None) => back(&format!("/rounds/{id}"), Ok("Đã ghi quyết định dừng.".into())),
+        Err(e) => back(&format!("/rounds/{id}"), Err(e)),
+    }
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.publish(&current.session.actor, id).await;
+    back(&format!("/rounds/{id}"), r.map(|()| "Đã công bố kết quả.".into()))
+}
+
+/// A file to download, named for the user's disk.
+pub fn file_response(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FileQuery {
+    #[serde(default)]
+    copies: Option<String>,
+    #[serde(default)]
+    paper: Option<String>,
+}
+
+pub async fn round_file(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path((id, file)): Path<(i64, String)>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    let actor = &current.session.actor;
+    let download = match file.as_str() {
+        "phieu-bau.pdf" => {
+            let copies = q.copies.as_deref().and_then(|c| c.trim().parse().ok()).unwrap_or(1);
+            let paper =
+                if q.paper.as_deref() == Some("a5") { baucu_docs_paper::A5 } else { baucu_docs_paper::A4 };
+            state.app.ballots_pdf(actor, id, paper, copies).await
+        }
+        "bien-ban.pdf" => state.app.minutes(actor, id, "pdf").await,
+        "bien-ban.docx" => state.app.minutes(actor, id, "docx").await,
+        "ket-qua.xlsx" => state.app.minutes(actor, id, "xlsx").await,
+        "nhat-ky.pdf" => state.app.journal_pdf(actor, id).await,
+        _ => Err(AppError::NotFound("tài liệu này")),
+    };
+    match download {
+        Ok(d) => file_response(d.content_type, &d.file_name, d.bytes),
+        Err(e) => app_error(e),
+    }
+}
+
+pub async fn election_file(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path((id, file)): Path<(i64, String)>,
+) -> Response {
+    let download = match file.as_str() {
+        "trung-cu.pdf" => state.app.elected_list(&current.session.actor, id, "pdf").await,
+        "trung-cu.xlsx" => state.app.elected_list(&current.session.actor, id, "xlsx").await,
+        _ => Err(AppError::NotFound("tài liệu này")),
+    };
+    match download {
+        Ok(d) => file_response(d.content_type, &d.file_name, d.bytes),
+        Err(e) => app_error(e),
+    }
+}
