@@ -111,12 +111,17 @@ fn main() {
         }
         let election = app.elections(&system).await.expect("elections")[0].id;
         let round = app.open_first_round(&system, election, 2).await.expect("round");
-        app.set_issued(&system, round, 100_000).await.expect("issued");
+        app.set_issued(&system, round, 100_000, None).await.expect("issued");
         let mut entries = Vec::new();
         for s in 0..OPERATORS / 2 {
-            app.create_stack(&system, round, &format!("Chồng {}", s + 1), vec![ops[2 * s], ops[2 * s + 1]])
-                .await
-                .expect("stack");
+            let request = baucu_app::counting::StackRequest {
+                name: format!("Chồng {}", s + 1),
+                papers: 1_000,
+                operators: vec![ops[2 * s], ops[2 * s + 1]],
+                key: format!("bench-{s}"),
+                board_consent: false,
+            };
+            app.create_stack(&system, round, request).await.expect("stack");
         }
         for stack in app.round(&system, round).await.expect("round").stacks {
             entries.extend(stack.entries.iter().map(|e| (e.id, e.operator_id)));

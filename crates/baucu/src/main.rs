@@ -4,6 +4,7 @@
 mod evaluate;
 mod node;
 mod print;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -52,6 +53,21 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Mô phỏng trọn một đại hội đảng bộ xã (đại hội đảng viên) qua chính các thao tác của phần mềm:
+    /// tài khoản, danh sách đảng viên, điểm danh, mọi cuộc bầu với danh sách, phiếu bầu, nhập phiếu hai
+    /// lượt, đối chiếu, kết quả, quyết định của đoàn chủ tịch và tài liệu. Cùng hạt giống cho cùng kết
+    /// quả. Thư mục dữ liệu phải chưa có cơ sở dữ liệu (mã thoát 2 nếu đã có).
+    Simulate {
+        /// Thư mục dữ liệu mới; tài liệu được ghi vào thư mục con "documents".
+        #[arg(long)]
+        data: PathBuf,
+        /// Hạt giống của bộ sinh số: cùng hạt giống, cùng đại hội và cùng kết quả.
+        #[arg(long, default_value_t = baucu_app::simulate::DEFAULT_SEED)]
+        seed: u64,
+        /// Số đảng viên của đảng bộ (từ 60 đến 1000).
+        #[arg(long, default_value_t = baucu_app::simulate::DEFAULT_MEMBERS)]
+        members: u32,
     },
     /// Sao lưu cơ sở dữ liệu (được cả khi máy chủ đang chạy).
     Backup {
@@ -109,10 +125,15 @@ enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Kiểm tra chuỗi băm của nhật ký; chỉ ra mục đầu tiên bị sửa.
+    /// Kiểm tra chuỗi băm của nhật ký và từng dòng dữ liệu; chỉ ra mục bị sửa và từng dòng bị thêm,
+    /// sửa hay xóa ngoài phần mềm. Mã thoát 1 khi không toàn vẹn.
     Verify {
         #[arg(long, default_value = "data")]
         data: PathBuf,
+        /// Mã đầu chuỗi nhật ký đã ghi lại trước đó (64 chữ số thập lục phân): phải còn trong chuỗi,
+        /// nếu không thì nhật ký đã bị cắt bớt hoặc viết lại.
+        #[arg(long, value_name = "HEX")]
+        expect_head: Option<String>,
     },
 }
 
@@ -128,7 +149,10 @@ fn main() -> ExitCode {
         Command::User { command: UserCommand::Add { username, role, name, password, data } } => {
             node::run(node::user_add(data, username, role, name, password))
         }
-        Command::Audit { command: AuditCommand::Verify { data } } => node::run(node::audit_verify(data)),
+        Command::Audit { command: AuditCommand::Verify { data, expect_head } } => {
+            node::run(node::audit_verify(data, expect_head))
+        }
         Command::Backup { data, to } => node::run(node::backup(data, to)),
+        Command::Simulate { data, seed, members } => node::run(simulate::run(data, seed, members)),
     }
 }

@@ -1,6 +1,7 @@
 //! The commands that work on a node's data directory: serve, user add, audit verify, backup.
 
 use baucu_app::baucu_store::Store;
+use baucu_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use baucu_app::{App, Role, SystemClock};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -8,18 +9,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub const DATABASE_FILE: &str = "baucu.sqlite";
-
-/// Demo accounts created with `serve --demo` on a fresh data directory.
-const DEMO_ACCOUNTS: [(&str, &str, Role); 7] = [
-    ("bantochuc", "Nguyễn Thị Thu (Ban tổ chức)", Role::Organiser),
-    ("doanchutich", "Trần Văn Hùng (Đoàn chủ tịch)", Role::Presidium),
-    ("kiemphieu", "Lê Minh Tuấn (Trưởng ban kiểm phiếu)", Role::BoardHead),
-    ("nhapphieu1", "Phạm Thị Lan (Nhập phiếu)", Role::Operator),
-    ("nhapphieu2", "Đỗ Văn Nam (Nhập phiếu)", Role::Operator),
-    ("nhapphieu3", "Vũ Thị Hà (Nhập phiếu)", Role::Operator),
-    ("nhapphieu4", "Bùi Quang Minh (Nhập phiếu)", Role::Operator),
-];
-const DEMO_PASSWORD: &str = "demo-baucu";
 
 /// Runs an async command on a runtime and turns its outcome into an exit status.
 pub fn run(command: impl std::future::Future<Output = Result<ExitCode, String>>) -> ExitCode {
@@ -126,31 +115,34 @@ pub async fn user_add(
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn audit_verify(data: PathBuf) -> Result<ExitCode, String> {
+pub async fn audit_verify(data: PathBuf, expect_head: Option<String>) -> Result<ExitCode, String> {
     let path = data.join(DATABASE_FILE);
     if !path.exists() {
         return Err(format!("không có cơ sở dữ liệu ở {}", path.display()));
     }
     let app = open(&data)?;
-    let result = app.verify_audit().await.map_err(|e| e.message())?;
+    let report = app.verify_integrity(expect_head).await;
     app.store().close();
-    match result {
-        Ok(n) => {
-            println!("Nhật ký toàn vẹn: {n} mục, chuỗi băm khớp từ đầu đến cuối.");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(b) => {
-            let why = match b.reason {
-                baucu_app::baucu_store::audit::BreakReason::HashMismatch => "nội dung mục này đã bị sửa",
-                baucu_app::baucu_store::audit::BreakReason::ChainBroken => {
-                    "mục này không nối với mục trước (có mục bị xóa hoặc chèn)"
-                }
-                baucu_app::baucu_store::audit::BreakReason::Gap => "thiếu mục này (đã bị xóa)",
-            };
-            println!("Nhật ký KHÔNG toàn vẹn: mục số {} — {why}.", b.seq);
-            Ok(ExitCode::from(1))
-        }
+    let report = report.map_err(|e| e.message())?;
+    println!("Nhật ký có {} mục.", report.entries);
+    println!("Mã đầu chuỗi nhật ký: {}", report.head);
+    if let Some(anchor) = report.anchor_message() {
+        println!("{anchor}");
     }
+    if report.intact() {
+        println!(
+            "Nhật ký và dữ liệu toàn vẹn: chuỗi băm khớp từ đầu đến cuối, mọi dòng dữ liệu khớp với nhật ký."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Nhật ký và dữ liệu KHÔNG toàn vẹn:");
+    for problem in &report.problems {
+        println!("  - {}", problem.message());
+    }
+    if report.unlisted > 0 {
+        println!("  … và {} vấn đề khác.", report.unlisted);
+    }
+    Ok(ExitCode::from(1))
 }
 
 pub async fn backup(data: PathBuf, to: PathBuf) -> Result<ExitCode, String> {

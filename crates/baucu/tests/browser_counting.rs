@@ -38,7 +38,7 @@ fn double_entry_browser() {
     let votes: Vec<usize> = (1..=6u32).map(|p| ballots.iter().filter(|b| !b.contains(&p)).count()).collect();
     assert_eq!(votes, [50, 50, 40, 40, 35, 35], "the stack is built to tie at the cut-off");
     let dir = tempfile::tempdir().expect("temp");
-    let (server, round, _, _) = small_congress(&dir.path().join("data"));
+    let (server, round, _, _) = small_congress(&dir.path().join("data"), ballots.len());
     let seen = run_browser_script(
         "counting.mjs",
         &[
@@ -108,7 +108,7 @@ fn keystroke_limit() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp");
-    let (server, _, _, [entry, _]) = small_congress(&dir.path().join("data"));
+    let (server, _, _, [entry, _]) = small_congress(&dir.path().join("data"), 30);
     // 30 committee ballots (5 of 6): one, two or three names struck, one untouched (an over-vote),
     // one with every name struck.
     let mut ballots: Vec<Vec<u32>> = (0..28u32)

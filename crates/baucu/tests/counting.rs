@@ -25,12 +25,18 @@ fn open_committee_round(addr: &str) -> (Client, Client, i64, Value) {
     (presidium, board, round, view)
 }
 
-fn stack(board: &Client, round: i64, view: &Value, name: &str, operators: [&str; 2]) -> (i64, [i64; 2]) {
+/// Hands out a stack of `papers` ballots to two operators (one request key per round and name).
+fn stack(
+    board: &Client,
+    round: i64,
+    view: &Value,
+    name: &str,
+    operators: [&str; 2],
+    papers: u32,
+) -> (i64, [i64; 2]) {
     let ops: Vec<i64> = operators.iter().map(|o| operator_id(view, o)).collect();
-    let id =
-        board.post(&format!("/api/rounds/{round}/stacks"), json!({ "name": name, "operators": ops }))["id"]
-            .as_i64()
-            .expect("stack id");
+    let body = json!({ "name": name, "papers": papers, "operators": ops, "key": format!("{round}-{name}") });
+    let id = board.post(&format!("/api/rounds/{round}/stacks"), body)["id"].as_i64().expect("stack id");
     let detail = board.get(&format!("/api/rounds/{round}"));
     let s =
         detail["stacks"].as_array().expect("stacks").iter().find(|s| s["id"] == id).expect("stack").clone();
@@ -122,8 +128,8 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     let server = start(&dir.path().join("data"), true);
     let (presidium, board, round, view) = open_committee_round(&server.addr);
     let ballots = tie_ballots();
-    let (stack_a, [a1, a2]) = stack(&board, round, &view, "Chồng 1", ["nhapphieu1", "nhapphieu2"]);
-    let (_, [b1, b2]) = stack(&board, round, &view, "Chồng 2", ["nhapphieu3", "nhapphieu4"]);
+    let (stack_a, [a1, a2]) = stack(&board, round, &view, "Chồng 1", ["nhapphieu1", "nhapphieu2"], 60);
+    let (_, [b1, b2]) = stack(&board, round, &view, "Chồng 2", ["nhapphieu3", "nhapphieu4"], 60);
     let ops: Vec<Client> =
         (1..=4).map(|i| Client::login(&server.addr, &format!("nhapphieu{i}"), DEMO_PASSWORD)).collect();
     let (first, second) = ballots.split_at(60);
@@ -159,6 +165,8 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
             json!({ "seq": seq, "code": first[seq as usize - 1] }),
         );
     }
+    // The box held 120 ballots, and the two stacks hold 60 each.
+    board.post(&format!("/api/rounds/{round}/issued"), json!({ "issued": 133, "collected": 120 }));
     let result = board.post(&format!("/api/rounds/{round}/close"), json!({}));
     let agreed = support::strings(&board.get(&format!("/api/rounds/{round}/ballots")));
     assert_eq!(agreed.len(), 120);
@@ -212,9 +220,9 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     assert_eq!(tb["round"]["purpose"], "tie_break");
     assert_eq!(tb["round"]["seats"], 1);
     assert_eq!(tb["round"]["candidates"], result["tie"]["candidates"]);
-    board.post(&format!("/api/rounds/{next}/issued"), json!({ "issued": 133 }));
+    board.post(&format!("/api/rounds/{next}/issued"), json!({ "issued": 133, "collected": 100 }));
     let view2 = board.get(&format!("/api/rounds/{next}"));
-    let (_, [t1, t2]) = stack(&board, next, &view2, "Chồng 1", ["nhapphieu1", "nhapphieu2"]);
+    let (_, [t1, t2]) = stack(&board, next, &view2, "Chồng 1", ["nhapphieu1", "nhapphieu2"], 100);
     let tb_ballots: Vec<String> = (0..100).map(|i| if i < 55 { "x:2" } else { "x:1" }.to_owned()).collect();
     enter(&ops[0], t1, &tb_ballots, "t1");
     enter(&ops[1], t2, &tb_ballots, "t2");
@@ -263,7 +271,7 @@ fn durability_kill9() {
     let data = dir.path().join("data");
     let server = start(&data, true);
     let (_, board, round, view) = open_committee_round(&server.addr);
-    let (_, [entry, _]) = stack(&board, round, &view, "Chồng 1", ["nhapphieu1", "nhapphieu2"]);
+    let (_, [entry, _]) = stack(&board, round, &view, "Chồng 1", ["nhapphieu1", "nhapphieu2"], 300);
     let op = Client::login(&server.addr, "nhapphieu1", DEMO_PASSWORD);
     let (acks, acked) = mpsc::channel::<u32>();
     let submitter = {
@@ -334,7 +342,7 @@ fn concurrent_entry() {
     ];
     let mut work = Vec::new();
     for (s, (name, ops)) in plan.iter().enumerate() {
-        let (_, entries) = stack(&board, round, &view, name, *ops);
+        let (_, entries) = stack(&board, round, &view, name, *ops, 80);
         for (slot, op) in ops.iter().enumerate() {
             work.push((s, slot, entries[slot], (*op).to_owned()));
         }

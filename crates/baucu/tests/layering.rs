@@ -133,7 +133,7 @@ fn allowed_workspace_deps() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("baucu-store", &[][..]),
         ("baucu-docs", &["baucu-rules"][..]),
         ("baucu-app", &["baucu-rules", "baucu-store", "baucu-docs"][..]),
-        ("baucu-web", &["baucu-app", "baucu-rules"][..]),
+        ("baucu-web", &["baucu-app"][..]),
         ("baucu", &["baucu-rules", "baucu-docs", "baucu-app", "baucu-web"][..]),
     ])
 }

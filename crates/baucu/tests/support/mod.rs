@@ -160,12 +160,14 @@ pub fn operator_id(round: &Value, username: &str) -> i64 {
 }
 
 /// Accounts made with `baucu user add` before the first start (not one-time passwords).
-pub const SMALL_ACCOUNTS: [(&str, &str, &str); 5] = [
+pub const SMALL_ACCOUNTS: [(&str, &str, &str); 7] = [
     ("org", "organiser", "Nguyễn Thị Tổ Chức"),
     ("pres", "presidium", "Trần Văn Chủ Tịch"),
     ("head", "board_head", "Lê Văn Trưởng Ban"),
     ("op1", "operator", "Phạm Thị Một"),
     ("op2", "operator", "Hoàng Văn Hai"),
+    ("op3", "operator", "Đinh Thị Ba"),
+    ("adm", "admin", "Đỗ Văn Quản Trị"),
 ];
 pub const SMALL_PASSWORD: &str = "mật khẩu thử 2025";
 pub const SMALL_CANDIDATES: [&str; 6] =
@@ -174,7 +176,13 @@ pub const SMALL_CANDIDATES: [&str; 6] =
 /// A members' congress of 60, all present (B = 60, T = 31), a committee election of 5 seats with the
 /// 6 names of [`SMALL_CANDIDATES`] approved (already in Vietnamese ballot order), its first round open with two entries per stack, 60
 /// ballots issued, and one stack handed to op1 and op2. Returns (server, round id, stack id, entries).
-pub fn small_congress(data: &Path) -> (Server, i64, i64, [i64; 2]) {
+pub fn small_congress(data: &Path, papers: usize) -> (Server, i64, i64, [i64; 2]) {
+    small_congress_with(data, &SMALL_CANDIDATES, papers)
+}
+
+/// [`small_congress`] with another list (names in ballot order; the same name may stand twice: each
+/// is a different person of the roster, with a different birth date).
+pub fn small_congress_with(data: &Path, candidates: &[&str], papers: usize) -> (Server, i64, i64, [i64; 2]) {
     for (user, role, name) in SMALL_ACCOUNTS {
         let out = Command::new(env!("CARGO_BIN_EXE_baucu"))
             .args([
@@ -210,7 +218,7 @@ pub fn small_congress(data: &Path) -> (Server, i64, i64, [i64; 2]) {
     }
     let filler = ["Ngô", "Lý", "Đặng", "Bùi", "Hồ", "Dương"];
     for r in 0..60u32 {
-        let name = match SMALL_CANDIDATES.get(r as usize) {
+        let name = match candidates.get(r as usize) {
             Some(n) => (*n).to_owned(),
             None => format!("{} Văn Số {}", filler[r as usize % filler.len()], r + 1),
         };
@@ -243,14 +251,16 @@ pub fn small_congress(data: &Path) -> (Server, i64, i64, [i64; 2]) {
     )["id"]
         .as_i64()
         .expect("election");
-    for name in SMALL_CANDIDATES {
+    let mut taken = Vec::new();
+    for name in candidates {
         let id = people
             .as_array()
             .expect("persons")
             .iter()
-            .find(|p| p["full_name"] == name)
+            .find(|p| p["full_name"] == *name && !taken.contains(&p["id"]))
             .expect("candidate")["id"]
             .clone();
+        taken.push(id.clone());
         org.post(
             &format!("/api/elections/{election}/candidates"),
             serde_json::json!({ "person_id": id, "source": "convening" }),
@@ -272,12 +282,15 @@ pub fn small_congress(data: &Path) -> (Server, i64, i64, [i64; 2]) {
             .as_i64()
             .expect("round");
     let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
-    head.post(&format!("/api/rounds/{round}/issued"), serde_json::json!({ "issued": 60 }));
+    head.post(
+        &format!("/api/rounds/{round}/issued"),
+        serde_json::json!({ "issued": 60, "collected": papers }),
+    );
     let view = head.get(&format!("/api/rounds/{round}"));
     let ops = [operator_id(&view, "op1"), operator_id(&view, "op2")];
     let stack = head.post(
         &format!("/api/rounds/{round}/stacks"),
-        serde_json::json!({ "name": "Chồng 1", "operators": ops }),
+        serde_json::json!({ "name": "Chồng 1", "papers": papers, "operators": ops, "key": "small-1" }),
     )["id"]
         .as_i64()
         .expect("stack");
@@ -337,6 +350,25 @@ pub fn strings(v: &Value) -> Vec<String> {
 
 impl Client {
     /// A logged-in GET of a file: (status, bytes).
+    /// Posts an HTML form (as the browser does) with the session's CSRF token; returns the status and
+    /// the body.
+    pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let body = serde_urlencoded::to_string(fields).expect("form");
+        let (status, _, bytes) = http(
+            &self.addr,
+            "POST",
+            path,
+            &[
+                ("cookie", &self.cookie),
+                ("x-csrf-token", &self.csrf),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            body.as_bytes(),
+        )
+        .expect("request");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     pub fn download(&self, path: &str) -> (u16, Vec<u8>) {
         let (status, _, body) =
             http(&self.addr, "GET", path, &[("Cookie", self.cookie.as_str())], b"").expect("download");
