@@ -43,6 +43,12 @@ fn progress(current: &Current, v: &RoundView) -> Markup {
                 strong { (v.stacks_accepted) "/" (v.stacks.len()) } " chồng phiếu đã đối chiếu khớp · "
                 strong { (v.ballots_agreed) } " phiếu đã kiểm"
                 @if let Some(i) = v.round.issued { " · phát ra " strong { (i) } }
+                @if let Some(c) = v.round.collected {
+                    " · thu vào " strong { (c) }
+                    @if !v.round.closed && v.stacks_accepted == v.stacks.len() && v.ballots_agreed as i64 != c {
+                        span.warn { " (các chồng phiếu có " (v.ballots_agreed) " phiếu: chênh lệch " ((v.ballots_agreed as i64 - c).abs()) ")" }
+                    }
+                }
             }
             table.list {
                 thead { tr { th { "Chồng phiếu" } th { "Người nhập và số phiếu đã nhập" } th { "Tình trạng" } th {} } }
