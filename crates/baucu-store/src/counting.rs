@@ -385,13 +385,37 @@ pub struct JournalRow {
     pub detail: String,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where a journal line belongs: a round, and within it possibly a stack, an entry and a ballot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JournalAt {
+    pub round_id: i64,
+    pub stack_id: Option<i64>,
+    pub entry_id: Option<i64>,
+    pub seq: Option<i64>,
+}
+
+impl JournalAt {
+    pub fn round(round_id: i64) -> Self {
+        JournalAt { round_id, stack_id: None, entry_id: None, seq: None }
+    }
+
+    pub fn stack(self, stack_id: i64) -> Self {
+        JournalAt { stack_id: Some(stack_id), ..self }
+    }
+
+    pub fn entry(self, entry_id: i64) -> Self {
+        JournalAt { entry_id: Some(entry_id), ..self }
+    }
+
+    pub fn ballot(self, seq: i64) -> Self {
+        JournalAt { seq: Some(seq), ..self }
+    }
+}
+
+/// Appends a line to a round's journal: `kind` of thing done by `actor` at `at`, with its detail.
 pub fn journal(
     conn: &Connection,
-    round_id: i64,
-    stack_id: Option<i64>,
-    entry_id: Option<i64>,
-    seq: Option<i64>,
+    place: JournalAt,
     at: &str,
     actor: &str,
     kind: &str,
@@ -399,7 +423,7 @@ pub fn journal(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO journal (round_id, stack_id, entry_id, seq, at, actor, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![round_id, stack_id, entry_id, seq, at, actor, kind, detail],
+        params![place.round_id, place.stack_id, place.entry_id, place.seq, at, actor, kind, detail],
     )?;
     Ok(())
 }

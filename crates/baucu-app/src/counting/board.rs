@@ -48,10 +48,7 @@ pub(super) fn reconcile(
     let open: Vec<i64> = diffs.iter().filter(|d| d.resolved.is_none()).map(|d| d.seq).collect();
     db::journal(
         c,
-        round_id,
-        Some(stack_id),
-        None,
-        None,
+        db::JournalAt::round(round_id).stack(stack_id),
         at,
         actor,
         "reconcile",
@@ -116,7 +113,14 @@ pub(super) fn withdraw_resolutions(
     let n = db::clear_resolutions(c, stack_id)?;
     if n > 0 {
         let detail = json!({ "withdrawn": n }).to_string();
-        db::journal(c, round_id, Some(stack_id), None, None, at, actor, "resolutions.withdrawn", &detail)?;
+        db::journal(
+            c,
+            db::JournalAt::round(round_id).stack(stack_id),
+            at,
+            actor,
+            "resolutions.withdrawn",
+            &detail,
+        )?;
     }
     Ok(n)
 }
@@ -174,7 +178,7 @@ impl App {
             }
             db::update_round(c, &row)?;
             let detail = json!({ "issued": issued, "collected": collected });
-            db::journal(c, round_id, None, None, None, &at, &who, "issued", &detail.to_string())?;
+            db::journal(c, db::JournalAt::round(round_id), &at, &who, "issued", &detail.to_string())?;
             Ok(((), json!({ "round_id": round_id, "issued": issued, "collected": collected })))
         })
         .await
@@ -258,7 +262,7 @@ impl App {
                 db::insert_entry(c, id, slot as i64 + 1, *op)?;
             }
             let detail = json!({ "name": name, "papers": req.papers, "operators": operators, "board_consent": req.board_consent });
-            db::journal(c, round_id, Some(id), None, None, &at, &who, "stack.create", &detail.to_string())?;
+            db::journal(c, db::JournalAt::round(round_id).stack(id), &at, &who, "stack.create", &detail.to_string())?;
             Ok((id, json!({ "round_id": round_id, "stack_id": id, "name": name, "papers": req.papers, "operators": operators })))
         })
         .await
@@ -277,7 +281,14 @@ impl App {
             }
             db::set_entry_status(c, entry_id, EntryStatus::Open)?;
             db::set_stack_status(c, stack.id, StackStatus::Entering)?;
-            db::journal(c, round.id, Some(stack.id), Some(entry_id), None, &at, &who, "entry.reopen", "{}")?;
+            db::journal(
+                c,
+                db::JournalAt::round(round.id).stack(stack.id).entry(entry_id),
+                &at,
+                &who,
+                "entry.reopen",
+                "{}",
+            )?;
             let withdrawn = withdraw_resolutions(c, round.id, stack.id, &at, &who)?;
             Ok(((), json!({ "entry_id": entry_id, "resolutions_withdrawn": withdrawn })))
         })
@@ -314,10 +325,7 @@ impl App {
                 db::put_resolution(c, stack_id, seq, code.as_deref(), &who, &at)?;
                 db::journal(
                     c,
-                    round.id,
-                    Some(stack_id),
-                    None,
-                    Some(seq),
+                    db::JournalAt::round(round.id).stack(stack_id).ballot(seq),
                     &at,
                     &who,
                     "resolve",

@@ -107,10 +107,7 @@ impl App {
                 let seq = db::append_ballot(c, entry_id, &check.code, &key, &at)?;
                 db::journal(
                     c,
-                    round.id,
-                    Some(stack.id),
-                    Some(entry_id),
-                    Some(seq),
+                    db::JournalAt::round(round.id).stack(stack.id).entry(entry_id).ballot(seq),
                     &at,
                     &who,
                     "ballot",
@@ -137,10 +134,7 @@ impl App {
             if let Some((seq, code)) = &removed {
                 db::journal(
                     c,
-                    round.id,
-                    Some(stack.id),
-                    Some(entry_id),
-                    Some(*seq),
+                    db::JournalAt::round(round.id).stack(stack.id).entry(entry_id).ballot(*seq),
                     &at,
                     &who,
                     "undo",
@@ -177,10 +171,7 @@ impl App {
             let detail = json!({ "from": old.code, "to": check.code }).to_string();
             db::journal(
                 c,
-                round.id,
-                Some(stack.id),
-                Some(entry_id),
-                Some(seq),
+                db::JournalAt::round(round.id).stack(stack.id).entry(entry_id).ballot(seq),
                 &at,
                 &who,
                 "correct",
@@ -204,10 +195,7 @@ impl App {
                 db::set_entry_status(c, e.id, EntryStatus::Done)?;
                 db::journal(
                     c,
-                    round.id,
-                    Some(stack.id),
-                    Some(e.id),
-                    None,
+                    db::JournalAt::round(round.id).stack(stack.id).entry(e.id),
                     &at,
                     &who,
                     "entry.finish",

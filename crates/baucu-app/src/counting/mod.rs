@@ -474,7 +474,7 @@ impl App {
                     ..RoundRow::default()
                 };
                 let id = db::insert_round(c, &row, &candidates)?;
-                db::journal(c, id, None, None, None, &at, &who, "round.open", &json!({ "candidates": candidates.len() }).to_string())?;
+                db::journal(c, db::JournalAt::round(id), &at, &who, "round.open", &json!({ "candidates": candidates.len() }).to_string())?;
                 Ok((id, json!({ "round_id": id, "election_id": election_id, "entries_per_stack": entries_per_stack })))
             })
             .await?;

@@ -85,17 +85,7 @@ impl App {
                 row.status = "closed".into();
                 row.closed_at = Some(at.clone());
                 db::update_round(c, &row)?;
-                db::journal(
-                    c,
-                    round_id,
-                    None,
-                    None,
-                    None,
-                    &at,
-                    &who,
-                    "round.close",
-                    &json!({ "next_step": record.next_step.code() }).to_string(),
-                )?;
+                db::journal(c, db::JournalAt::round(round_id), &at, &who, "round.close", &json!({ "next_step": record.next_step.code() }).to_string())?;
                 Ok((value.clone(), json!({ "round_id": round_id, "result": value })))
             })
             .await?;
@@ -212,32 +202,12 @@ impl App {
                         ..RoundRow::default()
                     };
                     let id = db::insert_round(c, &next, &list)?;
-                    db::journal(
-                        c,
-                        id,
-                        None,
-                        None,
-                        None,
-                        &at,
-                        &who,
-                        "round.open",
-                        &json!({ "after": round_id }).to_string(),
-                    )?;
+                    db::journal(c, db::JournalAt::round(id), &at, &who, "round.open", &json!({ "after": round_id }).to_string())?;
                     Some(id)
                 }
                 None => None,
             };
-            db::journal(
-                c,
-                round_id,
-                None,
-                None,
-                None,
-                &at,
-                &who,
-                "round.decide",
-                &serde_json::to_string(&decision).unwrap_or_default(),
-            )?;
+            db::journal(c, db::JournalAt::round(round_id), &at, &who, "round.decide", &serde_json::to_string(&decision).unwrap_or_default())?;
             Ok((new_id, json!({ "round_id": round_id, "decision": decision, "new_round": new_id })))
         })
         .await
@@ -253,7 +223,7 @@ impl App {
             }
             row.published_at = Some(at.clone());
             db::update_round(c, &row)?;
-            db::journal(c, round_id, None, None, None, &at, &who, "round.publish", "{}")?;
+            db::journal(c, db::JournalAt::round(round_id), &at, &who, "round.publish", "{}")?;
             Ok(((), json!({ "round_id": round_id })))
         })
         .await?;
