@@ -293,6 +293,12 @@ fn decision_required() {
     let election = v["round"]["election_id"].as_i64().expect("election");
     let rounds = head.get(&format!("/api/elections/{election}"));
     assert!(!rounds.to_string().contains("\"number\":2"), "no new round was opened");
+    // The congress's decision on a withdrawal is explicit too: no answer decides nothing.
+    for fields in [vec![("candidate", "1")], vec![("candidate", "1"), ("accepted", "maybe")]] {
+        let (status, body) = pres.post_form(&format!("/elections/{election}/withdrawal-decision"), &fields);
+        assert_eq!(status, 422, "{fields:?}: {body}");
+        assert!(body.contains("đơn xin rút"), "{body}");
+    }
     // With every field, it decides.
     let (status, _) = pres.post_form(&path, &[("decision", "stop")]);
     assert_eq!(status, 303);

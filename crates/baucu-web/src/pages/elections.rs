@@ -325,7 +325,17 @@ pub async fn withdrawal_decision(
     Path(id): Path<i64>,
     Form(f): Form<CandidateRef>,
 ) -> Response {
-    let accepted = f.accepted.as_deref() == Some("1");
+    // The congress's decision: both answers are explicit; a missing or unknown one decides nothing.
+    let accepted = match f.accepted.as_deref() {
+        Some("1") => true,
+        Some("0") => false,
+        _ => {
+            return app_error(AppError::invalid(
+                "accepted",
+                "Chưa chọn quyết định của đại hội về đơn xin rút.",
+            ));
+        }
+    };
     let r = state.app.decide_withdrawal(&current.session.actor, id, f.candidate, accepted).await;
     back(&format!("/elections/{id}"), r.map(|()| "Đã ghi quyết định của đại hội.".into()))
 }
