@@ -114,16 +114,30 @@ pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
     None
 }
 
-fn from_row(r: CongressRow) -> Option<Congress> {
-    Some(Congress {
+/// The stored congress; an unknown level, assembly or regulation, or an unreadable date, is an error
+/// (the row was damaged behind the node's back), never a default.
+fn from_row(r: CongressRow) -> Result<Congress, AppError> {
+    let damaged = |what: &str| {
+        AppError::Conflict(format!(
+            "Dữ liệu đại hội bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra."
+        ))
+    };
+    let date = |text: Option<&str>, what: &str| match text {
+        None => Ok(None),
+        Some(t) => parse_date(t).map(Some).ok_or_else(|| damaged(what)),
+    };
+    if !REGULATIONS.iter().any(|(code, _)| *code == r.regulation) {
+        return Err(damaged("quy chế bầu cử"));
+    }
+    Ok(Congress {
+        level: Level::from_code(&r.level).ok_or_else(|| damaged("cấp"))?,
+        assembly_kind: assembly_from_code(&r.assembly_kind).ok_or_else(|| damaged("loại đại hội"))?,
+        opens_on: date(r.opens_on.as_deref(), "ngày khai mạc")?,
+        closes_on: date(r.closes_on.as_deref(), "ngày bế mạc")?,
         name: r.name,
         organisation: r.organisation,
-        level: Level::from_code(&r.level)?,
-        assembly_kind: assembly_from_code(&r.assembly_kind)?,
         term: r.term,
         place: r.place,
-        opens_on: r.opens_on.as_deref().and_then(parse_date),
-        closes_on: r.closes_on.as_deref().and_then(parse_date),
         convening_committee: r.convening_committee,
         regulation: r.regulation,
     })
@@ -132,7 +146,7 @@ fn from_row(r: CongressRow) -> Option<Congress> {
 impl App {
     /// The congress, if it has been set up.
     pub async fn congress(&self) -> Result<Option<Congress>, AppError> {
-        self.read(|c| Ok(congress::get(c)?.and_then(from_row))).await
+        self.read(|c| congress::get(c)?.map(from_row).transpose()).await
     }
 
     pub async fn save_congress(&self, actor: &Actor, form: CongressForm) -> Result<Congress, AppError> {

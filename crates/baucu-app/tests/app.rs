@@ -116,3 +116,38 @@ async fn a_poll_tie_at_the_cap_waits_for_the_congress() {
     assert!(detail.blockers.is_empty(), "{:?}", detail.blockers);
     assert!(detail.ballot.iter().any(|x| x.id == b) && !detail.ballot.iter().any(|x| x.id == a));
 }
+
+/// A value edited behind the node's back into something the program does not know is an error that
+/// names what is damaged, never a default (an unknown party status is not "official", an unknown
+/// level does not make the congress disappear, an unknown list status is not "draft").
+#[tokio::test]
+async fn stored_unknown_values_are_errors() {
+    let dir = tempfile::tempdir().expect("temp");
+    let app = app(&dir);
+    assert!(app.seed_demo().await.expect("seed"));
+    let actor = Actor::system();
+    let tamper = |sql: &'static str| {
+        let store = app.store().clone();
+        async move {
+            store
+                .write(move |c| c.execute_batch(sql).map_err(baucu_store::StoreError::from))
+                .await
+                .expect("edit the file")
+        }
+    };
+    tamper("UPDATE persons SET party_status = 'maybe' WHERE id = 1").await;
+    let err = app.persons(&actor).await.expect_err("unknown party status");
+    assert!(err.message().contains("đảng viên số 1 bị hỏng"), "{}", err.message());
+    tamper("UPDATE persons SET party_status = 'official' WHERE id = 1").await;
+    app.persons(&actor).await.expect("mended");
+
+    tamper("UPDATE congress SET level = 'planet'").await;
+    let err = app.congress().await.expect_err("unknown level");
+    assert!(err.message().contains("Dữ liệu đại hội bị hỏng (cấp)"), "{}", err.message());
+    tamper("UPDATE congress SET level = 'grassroots'").await;
+    app.congress().await.expect("mended").expect("a congress");
+
+    tamper("UPDATE elections SET list_status = 'approvedd'").await;
+    let elections = app.elections(&actor).await;
+    assert!(elections.is_err(), "an unknown list status is refused: {elections:?}");
+}
