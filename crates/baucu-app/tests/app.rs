@@ -151,3 +151,38 @@ async fn stored_unknown_values_are_errors() {
     let elections = app.elections(&actor).await;
     assert!(elections.is_err(), "an unknown list status is refused: {elections:?}");
 }
+
+/// A round closed by a version of baucu older than the typed record has no record: when the node
+/// starts it is decided once more from its stored ballots and recorded, with the same result, and the
+/// data stays intact.
+#[tokio::test]
+async fn rounds_closed_before_the_record_are_recorded_at_start() {
+    let dir = tempfile::tempdir().expect("temp");
+    let database = dir.path().join("baucu.sqlite");
+    baucu_app::simulate::simulate(&database, &dir.path().join("documents"), 3, 60).await.expect("simulate");
+    let app = app(&dir);
+    let actor = Actor::system();
+    let before = app.round(&actor, 1).await.expect("round 1");
+    assert!(before.round.closed);
+    assert_eq!(app.record_earlier_results().await.expect("nothing to do"), 0);
+    // What an older version left: a closed round and its ballots, no record.
+    app.store()
+        .write(|c| {
+            c.execute_batch(
+                "DELETE FROM round_result_lines WHERE round_id = 1; DELETE FROM round_result_board WHERE round_id = 1;
+                 DELETE FROM round_result_exclusions WHERE round_id = 1; DELETE FROM round_result_invalid WHERE round_id = 1;
+                 DELETE FROM round_results WHERE round_id = 1;",
+            )
+            .map_err(baucu_store::StoreError::from)
+        })
+        .await
+        .expect("an older database");
+    let err = app.round(&actor, 1).await.expect_err("no record");
+    assert!(err.message().contains("kết quả"), "{}", err.message());
+    assert_eq!(app.record_earlier_results().await.expect("record"), 1);
+    let after = app.round(&actor, 1).await.expect("round 1 again");
+    assert_eq!(after.round.result, before.round.result, "the same result, from the same ballots");
+    assert_eq!(app.record_earlier_results().await.expect("once"), 0);
+    let report = app.verify_integrity(None).await.expect("verify");
+    assert!(report.intact(), "{:?}", report.problems);
+}

@@ -238,3 +238,12 @@ pub fn audit_hash(conn: &Connection, seq: i64) -> Result<Option<String>> {
 pub fn next_audit_seq(conn: &Connection) -> Result<i64> {
     conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM audit_log", [], |r| r.get(0)).map_err(Into::into)
 }
+
+/// Closed rounds that have no record (closed by a version older than migration 3).
+pub fn closed_without_record(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT id FROM rounds WHERE status = 'closed' AND id NOT IN (SELECT round_id FROM round_results) ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect::<rusqlite::Result<Vec<i64>>>().map_err(Into::into)
+}

@@ -63,6 +63,12 @@ pub async fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<Exit
         println!("Đã tạo tài khoản quản trị: tên đăng nhập \"admin\", mật khẩu một lần \"{password}\".");
         println!("Hãy đăng nhập và tạo tài khoản cho từng người; ghi lại mật khẩu này ở nơi an toàn.");
     }
+    let recorded = app.record_earlier_results().await.map_err(|e| e.message())?;
+    if recorded > 0 {
+        println!(
+            "Đã ghi bản kết quả cho {recorded} lần bầu kết thúc ở phiên bản trước (tính lại từ các phiếu đã lưu)."
+        );
+    }
     if demo && app.seed_demo().await.map_err(|e| e.message())? {
         for (username, name, role) in DEMO_ACCOUNTS {
             app.add_user_from_cli(username, name, role, DEMO_PASSWORD).await.map_err(|e| e.message())?;

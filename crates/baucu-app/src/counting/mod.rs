@@ -139,6 +139,15 @@ fn damaged(what: &str) -> AppError {
 }
 
 fn load_round(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
+    load_round_as(c, id, true)
+}
+
+/// A round closed by a version older than the typed record, read without it (to record it).
+fn load_round_unrecorded(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
+    load_round_as(c, id, false)
+}
+
+fn load_round_as(c: &Connection, id: i64, require_record: bool) -> Result<(RoundRow, Round), AppError> {
     let row = db::get_round(c, id)?.ok_or(AppError::NotFound("lần bầu"))?;
     let erow = edb::get(c, row.election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
     let election = Election::from_row(&erow)?;
@@ -153,12 +162,14 @@ fn load_round(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
         "closed" => true,
         _ => return Err(damaged("trạng thái")),
     };
-    let record = if closed {
-        let stored = results::get(c, id)?.ok_or_else(|| damaged("kết quả"))?;
-        let head = results::audit_hash(c, stored.row.audit_seq)?;
-        Some(RoundRecord::parse(stored, head)?)
-    } else {
-        None
+    let record = match (closed, results::get(c, id)?) {
+        (true, Some(stored)) => {
+            let head = results::audit_hash(c, stored.row.audit_seq)?;
+            Some(RoundRecord::parse(stored, head)?)
+        }
+        (true, None) if require_record => return Err(damaged("kết quả")),
+        (false, Some(_)) => return Err(damaged("kết quả của lần bầu chưa kết thúc")),
+        _ => None,
     };
     let decision = row
         .decision

@@ -49,38 +49,7 @@ impl App {
                         (agreed - collected).abs()
                     )));
                 }
-                let (_, result) = engine_result(c, &round, issued as u64)?;
-                let congress = baucu_store::congress::get(c)?;
-                let ids_names: Vec<(i64, String)> =
-                    round.candidate_ids.iter().copied().zip(round.candidates.iter().cloned()).collect();
-                let assembly = round.assembly.assembly()?;
-                let ctx = ClosingContext {
-                    round_id,
-                    assembly: &assembly,
-                    seats: round.seats,
-                    alternate_seats: round.alternate_seats,
-                    candidates: &ids_names,
-                    board: board_now(c)?,
-                    closed_at: at.clone(),
-                    congress: congress.as_ref().map(|x| x.name.clone()).unwrap_or_default(),
-                    organisation: congress.as_ref().map(|x| x.organisation.clone()).unwrap_or_default(),
-                    term: congress.as_ref().map(|x| x.term.clone()).unwrap_or_default(),
-                    place: congress.as_ref().map(|x| x.place.clone()).unwrap_or_default(),
-                    closed_by: who.clone(),
-                    audit_seq: results::next_audit_seq(c)?,
-                };
-                let stored = crate::record::to_store(&ctx, &result)?;
-                results::insert(c, &stored)?;
-                // Record who is elected (officials and alternates), by person id.
-                let tie_break_for_alternates =
-                    round.purpose == Purpose::TieBreak && round.tie_for.as_deref() == Some("alternate");
-                let record = RoundRecord::parse(stored, None)?;
-                for line in record.winners(false) {
-                    edb::record_elected(c, round.election_id, line.person_id, tie_break_for_alternates)?;
-                }
-                for line in record.winners(true) {
-                    edb::record_elected(c, round.election_id, line.person_id, true)?;
-                }
+                let record = write_record(c, &round, issued, &at, &who)?;
                 let value = record.answer(round.body, round.purpose)?;
                 row.status = "closed".into();
                 row.closed_at = Some(at.clone());
@@ -235,6 +204,81 @@ impl App {
     pub async fn published_results(&self) -> Result<Vec<Round>, AppError> {
         self.read(|c| db::published_rounds(c)?.iter().map(|r| load_round(c, r.id).map(|(_, x)| x)).collect())
             .await
+    }
+}
+
+/// Decides a round through the engine from its agreed ballots and writes its one record (with the
+/// counting board, congress and place as they are now, and the time and actor of the closing); the
+/// elected are recorded from it by person id.
+fn write_record(
+    c: &Connection,
+    round: &Round,
+    issued: i64,
+    at: &str,
+    who: &str,
+) -> Result<RoundRecord, AppError> {
+    let issued =
+        u64::try_from(issued).map_err(|_| AppError::Conflict("Số phiếu phát ra không hợp lệ.".into()))?;
+    let (_, result) = engine_result(c, round, issued)?;
+    let congress = baucu_store::congress::get(c)?;
+    let ids_names: Vec<(i64, String)> =
+        round.candidate_ids.iter().copied().zip(round.candidates.iter().cloned()).collect();
+    let assembly = round.assembly.assembly()?;
+    let ctx = ClosingContext {
+        round_id: round.id,
+        assembly: &assembly,
+        seats: round.seats,
+        alternate_seats: round.alternate_seats,
+        candidates: &ids_names,
+        board: board_now(c)?,
+        closed_at: at.to_owned(),
+        congress: congress.as_ref().map(|x| x.name.clone()).unwrap_or_default(),
+        organisation: congress.as_ref().map(|x| x.organisation.clone()).unwrap_or_default(),
+        term: congress.as_ref().map(|x| x.term.clone()).unwrap_or_default(),
+        place: congress.as_ref().map(|x| x.place.clone()).unwrap_or_default(),
+        closed_by: who.to_owned(),
+        audit_seq: results::next_audit_seq(c)?,
+    };
+    let stored = crate::record::to_store(&ctx, &result)?;
+    results::insert(c, &stored)?;
+    let tie_break_for_alternates =
+        round.purpose == Purpose::TieBreak && round.tie_for.as_deref() == Some("alternate");
+    let record = RoundRecord::parse(stored, None)?;
+    for line in record.winners(false) {
+        edb::record_elected(c, round.election_id, line.person_id, tie_break_for_alternates)?;
+    }
+    for line in record.winners(true) {
+        edb::record_elected(c, round.election_id, line.person_id, true)?;
+    }
+    Ok(record)
+}
+
+impl App {
+    /// Rounds closed by a version of baucu older than the typed record (migration 3) have no record:
+    /// each is decided once more from its stored ballots, exactly as closing does now, and recorded
+    /// (one audited action, with the original closing time; the board and congress are taken as they
+    /// are at the upgrade). Runs when the node starts; does nothing when every closed round has its
+    /// record. Returns how many rounds were recorded.
+    pub async fn record_earlier_results(&self) -> Result<usize, AppError> {
+        let pending = self.read(|c| Ok(results::closed_without_record(c)?)).await?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        self.act(&Actor::system(), "round.record_earlier", move |c| {
+            for &round_id in &pending {
+                let (row, round) = load_round_unrecorded(c, round_id)?;
+                let issued = row
+                    .ballots_issued
+                    .ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu phát ra.".into()))?;
+                let at = row
+                    .closed_at
+                    .clone()
+                    .ok_or_else(|| AppError::Conflict("Thiếu thời điểm kết thúc.".into()))?;
+                write_record(c, &round, issued, &at, baucu_store::integrity::SYSTEM_ACTOR)?;
+            }
+            Ok((pending.len(), json!({ "rounds": pending })))
+        })
+        .await
     }
 }
 
