@@ -728,7 +728,7 @@ impl Sim {
                 break;
             };
             self.advance(300);
-            run.decision = Some(decision_text(&decision));
+            run.decision = Some(format!("đoàn chủ tịch quyết định {}", decision.label()));
             // A tie-break round is won by the most votes; any other round needs the majority.
             let majority = decision != NextDecision::TieBreak;
             let next = self.app.decide_next(&self.cast.presidium, round_id, decision).await?;
@@ -994,20 +994,6 @@ fn may_stand(p: &Person) -> bool {
 /// The person ids of the elected (officials) of an election, in the order of the rounds.
 fn official_members(run: &ElectionRun) -> Vec<i64> {
     run.rounds.iter().flat_map(|r| r.elected_ids.iter().copied()).collect()
-}
-
-/// The presidium's decision as the summary states it.
-fn decision_text(d: &NextDecision) -> String {
-    match d {
-        NextDecision::TieBreak => "đoàn chủ tịch quyết định bầu lại giữa những người bằng phiếu".to_owned(),
-        NextDecision::FurtherRound { seats, .. } => {
-            format!("đoàn chủ tịch quyết định bầu tiếp {seats} chỗ còn thiếu")
-        }
-        NextDecision::AlternateRound { seats, .. } => {
-            format!("đoàn chủ tịch quyết định bầu tiếp {seats} đại biểu dự khuyết")
-        }
-        NextDecision::Stop => "đoàn chủ tịch quyết định dừng, không bầu tiếp".to_owned(),
-    }
 }
 
 /// Target votes per name (in ballot order) of a strike-list round of `valid` valid ballots, each

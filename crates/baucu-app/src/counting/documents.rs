@@ -23,13 +23,12 @@ struct RoundSource {
     stacks: BTreeMap<i64, String>,
 }
 
+/// The decision as the minutes state it: a sentence of its own.
 fn decision_text(d: &NextDecision) -> String {
-    match d {
-        NextDecision::TieBreak => "Bầu lại giữa những người bằng phiếu.".to_owned(),
-        NextDecision::FurtherRound { seats, .. } => format!("Bầu tiếp {seats} chỗ còn thiếu."),
-        NextDecision::AlternateRound { seats, .. } => format!("Bầu tiếp {seats} đại biểu dự khuyết."),
-        NextDecision::Stop => "Dừng, không bầu tiếp.".to_owned(),
-    }
+    let label = d.label();
+    let mut chars = label.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    format!("{first}{}.", chars.as_str())
 }
 
 impl App {

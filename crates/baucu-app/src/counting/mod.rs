@@ -272,6 +272,16 @@ pub enum NextDecision {
 }
 
 impl NextDecision {
+    /// What was decided, as a clause inside a sentence: "bầu lại giữa những người bằng phiếu".
+    pub fn label(&self) -> String {
+        match self {
+            NextDecision::TieBreak => "bầu lại giữa những người bằng phiếu".to_owned(),
+            NextDecision::FurtherRound { seats, .. } => format!("bầu tiếp {seats} chỗ còn thiếu"),
+            NextDecision::AlternateRound { seats, .. } => format!("bầu tiếp {seats} đại biểu dự khuyết"),
+            NextDecision::Stop => "dừng, không bầu tiếp".to_owned(),
+        }
+    }
+
     /// The decision of the presidium's form, fail closed: the decision is required and must be one
     /// of the four; a further round needs its number of seats and its names. Anything else is an
     /// error naming the field, and nothing is decided.

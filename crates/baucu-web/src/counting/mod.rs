@@ -19,7 +19,7 @@ pub use round::{
 };
 pub use stack::{reopen, resolve, stack_page};
 
-use baucu_app::counting::{NextDecision, Round};
+use baucu_app::counting::Round;
 use baucu_app::record::RoundRecord;
 use baucu_app::view::{LineMark, read_ballot};
 use maud::{Markup, html};
@@ -63,15 +63,6 @@ pub(super) fn describe(round: &Round, code: Option<&str>) -> Markup {
             }
         }
         @if !reading.flags.is_empty() { p.tag { (reading.flags.join(", ")) } }
-    }
-}
-
-pub(super) fn decision_label(d: &NextDecision) -> String {
-    match d {
-        NextDecision::TieBreak => "bầu lại giữa những người bằng phiếu".into(),
-        NextDecision::FurtherRound { seats, .. } => format!("bầu tiếp {seats} chỗ còn thiếu"),
-        NextDecision::AlternateRound { seats, .. } => format!("bầu tiếp {seats} đại biểu dự khuyết"),
-        NextDecision::Stop => "dừng, không bầu tiếp".into(),
     }
 }
 

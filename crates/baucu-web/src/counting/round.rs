@@ -1,7 +1,7 @@
 //! A round: its page with the progress of the count, the actions of the board and the presidium on
 //! it (ballots issued, stacks handed out, closing, the next step, publishing) and its files.
 
-use super::{decision_label, next_step_label, result_table};
+use super::{next_step_label, result_table};
 use crate::AppState;
 use crate::guard::Current;
 use crate::pages::csrf;
@@ -156,7 +156,7 @@ pub async fn round_page(
                 (result_table(r, record))
                 @let step = record.next_step.code();
                 p class={ "notice " (if step == "complete" { "ok" } else { "warn" }) } { (next_step_label(step)) }
-                @if let Some(d) = &r.decision { p { "Quyết định của đoàn chủ tịch: " (decision_label(d)) } }
+                @if let Some(d) = &r.decision { p { "Quyết định của đoàn chủ tịch: " (d.label()) } }
                 @if let Some(head) = r.record.as_ref().and_then(|x| x.audit_head.as_deref()) {
                     p.small { "Mã kiểm chứng dữ liệu khi kết thúc kiểm phiếu (in trên biên bản): " code { (head) } }
                 }
