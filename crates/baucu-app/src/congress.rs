@@ -117,11 +117,7 @@ pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
 /// The stored congress; an unknown level, assembly or regulation, or an unreadable date, is an error
 /// (the row was damaged behind the node's back), never a default.
 fn from_row(r: CongressRow) -> Result<Congress, AppError> {
-    let damaged = |what: &str| {
-        AppError::Conflict(format!(
-            "Dữ liệu đại hội bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra."
-        ))
-    };
+    let damaged = |what: &str| AppError::damaged("Dữ liệu đại hội", what);
     let date = |text: Option<&str>, what: &str| match text {
         None => Ok(None),
         Some(t) => parse_date(t).map(Some).ok_or_else(|| damaged(what)),

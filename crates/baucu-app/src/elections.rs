@@ -129,12 +129,8 @@ pub struct Candidate {
 impl Candidate {
     /// A stored candidate; an unknown source or status is an error, never a default.
     fn from_row(r: &CandidateRow) -> Result<Self, AppError> {
-        let damaged = |what: &str| {
-            AppError::Conflict(format!(
-                "Dữ liệu danh sách bầu cử bị hỏng ({what} của {}): chạy \"baucu audit verify\" để kiểm tra.",
-                r.full_name
-            ))
-        };
+        let damaged =
+            |what: &str| AppError::damaged("Dữ liệu danh sách bầu cử", format!("{what} của {}", r.full_name));
         Ok(Candidate {
             id: r.id,
             person_id: r.person_id,
@@ -167,12 +163,7 @@ impl Election {
     /// A stored election; an unknown body, assembly or list status, or an impossible number of
     /// seats, is an error, never a default.
     pub(crate) fn from_row(r: &ElectionRow) -> Result<Self, AppError> {
-        let damaged = |what: &str| {
-            AppError::Conflict(format!(
-                "Dữ liệu cuộc bầu số {} bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra.",
-                r.id
-            ))
-        };
+        let damaged = |what: &str| AppError::damaged(format!("Dữ liệu cuộc bầu số {}", r.id), what);
         let approved = match r.list_status.as_str() {
             "approved" => true,
             "draft" => false,

@@ -224,6 +224,12 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A stored value that does not parse: `subject` ("Dữ liệu đại hội") was damaged behind the node's
+    /// back, in `what`. Never a default; the user is sent to the check that names the change.
+    pub fn damaged(subject: impl std::fmt::Display, what: impl std::fmt::Display) -> Self {
+        AppError::Conflict(format!("{subject} bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra."))
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldProblem::field(field, message)])
     }

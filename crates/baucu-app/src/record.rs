@@ -188,7 +188,7 @@ pub fn to_store(ctx: &ClosingContext<'_>, r: &RoundResult) -> Result<StoredResul
 
 /// A stored value that does not parse: the record was damaged behind the node's back.
 fn damaged(what: &str) -> AppError {
-    AppError::Conflict(format!("Bản ghi kết quả bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra."))
+    AppError::damaged("Bản ghi kết quả", what)
 }
 
 fn parse<T>(value: Option<T>, what: &str) -> Result<T, AppError> {

@@ -98,12 +98,7 @@ impl Person {
     /// or absence is an error (the row was damaged behind the node's back), never a default.
     pub(crate) fn from_row(r: PersonRow) -> Result<Self, AppError> {
         let known = |table: &[(&str, &str)], value: &str| table.iter().any(|(code, _)| *code == value);
-        let damaged = |field: &str| {
-            AppError::Conflict(format!(
-                "Dữ liệu của đảng viên số {} bị hỏng ({field}): chạy \"baucu audit verify\" để kiểm tra.",
-                r.id
-            ))
-        };
+        let damaged = |field: &str| AppError::damaged(format!("Dữ liệu của đảng viên số {}", r.id), field);
         if !known(&PARTY_STATUSES, &r.party_status) {
             return Err(damaged("đảng viên chính thức/dự bị"));
         }

@@ -135,7 +135,7 @@ impl Round {
 
 /// A stored value of the round that does not parse: refuse, never guess.
 fn damaged(what: &str) -> AppError {
-    AppError::Conflict(format!("Dữ liệu lần bầu bị hỏng ({what}): chạy \"baucu audit verify\" để kiểm tra."))
+    AppError::damaged("Dữ liệu lần bầu", what)
 }
 
 fn load_round(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
@@ -226,7 +226,7 @@ fn assembly_for(c: &Connection, kind: AssemblyKind, body: Body) -> Result<Assemb
     };
     if let Some(saved) = db::setting(c, &key)? {
         return serde_json::from_str(&saved)
-            .map_err(|_| AppError::Conflict("Dữ liệu hội nghị bị hỏng.".into()));
+            .map_err(|_| AppError::damaged("Dữ liệu hội nghị", "số làm căn cứ đã lấy"));
     }
     let mut people: Vec<Person> =
         persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
