@@ -125,6 +125,15 @@ pub(super) fn withdraw_resolutions(
     Ok(n)
 }
 
+/// The agreed ballot codes of a round: its reconciled stacks' readings, stack after stack.
+pub(super) fn agreed_codes(c: &Connection, round_id: i64) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for s in db::stacks_of(c, round_id)?.into_iter().filter(|s| s.status == StackStatus::Accepted) {
+        out.extend(readings(c, s.id)?);
+    }
+    Ok(out)
+}
+
 /// The agreed reading of a stack's ballots (only for accepted stacks).
 pub(super) fn readings(c: &Connection, stack_id: i64) -> Result<Vec<String>, AppError> {
     let entries = db::entries_of(c, stack_id)?;
@@ -353,13 +362,6 @@ impl App {
     /// documents and the check against `baucu evaluate`).
     pub async fn agreed_ballots(&self, actor: &Actor, round_id: i64) -> Result<Vec<String>, AppError> {
         actor.require(Permission::ViewCounting)?;
-        self.read(move |c| {
-            let mut out = Vec::new();
-            for s in db::stacks_of(c, round_id)?.into_iter().filter(|s| s.status == StackStatus::Accepted) {
-                out.extend(readings(c, s.id)?);
-            }
-            Ok(out)
-        })
-        .await
+        self.read(move |c| agreed_codes(c, round_id)).await
     }
 }

@@ -2,6 +2,7 @@
 //! publication; the recount that `baucu audit verify` compares with the record.
 
 use super::*;
+use crate::record::RecordLine;
 
 impl App {
     /// Closes the round: every stack accepted, ballots issued and collected recorded, the stacks'
@@ -32,24 +33,26 @@ impl App {
                 let collected = row
                     .ballots_collected
                     .ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu thu vào từ hòm phiếu.".into()))?;
-                let mut agreed = 0i64;
+                let mut codes = Vec::new();
                 for s in &stacks {
-                    let n = readings(c, s.id)?.len() as i64;
+                    let stack_codes = readings(c, s.id)?;
+                    let n = stack_codes.len() as i64;
                     if let Some(papers) = s.papers.filter(|&p| p != n) {
                         return Err(AppError::Conflict(format!(
                             "Chồng phiếu \"{}\" có {papers} tờ nhưng các lượt nhập thống nhất {n} phiếu: kiểm lại chồng phiếu.",
                             s.name
                         )));
                     }
-                    agreed += n;
+                    codes.extend(stack_codes);
                 }
+                let agreed = codes.len() as i64;
                 if agreed != collected {
                     return Err(AppError::Conflict(format!(
                         "Các chồng phiếu có tổng cộng {agreed} phiếu, số phiếu thu vào từ hòm là {collected} (chênh lệch {}): kiểm lại các chồng phiếu trước khi kết thúc.",
                         (agreed - collected).abs()
                     )));
                 }
-                let record = write_record(c, &round, issued, &at, &who)?;
+                let record = write_record(c, &round, issued, &codes, &at, &who)?;
                 let value = record.answer(round.body, round.purpose)?;
                 row.status = "closed".into();
                 row.closed_at = Some(at.clone());
@@ -214,12 +217,13 @@ fn write_record(
     c: &Connection,
     round: &Round,
     issued: i64,
+    codes: &[String],
     at: &str,
     who: &str,
 ) -> Result<RoundRecord, AppError> {
     let issued =
         u64::try_from(issued).map_err(|_| AppError::Conflict("Số phiếu phát ra không hợp lệ.".into()))?;
-    let (_, result) = engine_result(c, round, issued)?;
+    let (_, result) = decide_codes(round, issued, codes)?;
     let congress = baucu_store::congress::get(c)?;
     let ids_names: Vec<(i64, String)> =
         round.candidate_ids.iter().copied().zip(round.candidates.iter().cloned()).collect();
@@ -241,16 +245,20 @@ fn write_record(
     };
     let stored = crate::record::to_store(&ctx, &result)?;
     results::insert(c, &stored)?;
-    let tie_break_for_alternates =
-        round.purpose == Purpose::TieBreak && round.tie_for.as_deref() == Some("alternate");
     let record = RoundRecord::parse(stored, None)?;
-    for line in record.winners(false) {
-        edb::record_elected(c, round.election_id, line.person_id, tie_break_for_alternates)?;
-    }
-    for line in record.winners(true) {
-        edb::record_elected(c, round.election_id, line.person_id, true)?;
+    for (line, alternate) in winners_of(round, &record) {
+        edb::record_elected(c, round.election_id, line.person_id, alternate)?;
     }
     Ok(record)
+}
+
+/// Who a round's record elects, each with whether as an alternate: the elected of a tie-break for
+/// alternate seats are alternates.
+fn winners_of<'r>(round: &Round, record: &'r RoundRecord) -> Vec<(&'r RecordLine, bool)> {
+    let tie_break_for_alternates =
+        round.purpose == Purpose::TieBreak && round.tie_for.as_deref() == Some("alternate");
+    let officials = record.winners(false).into_iter().map(|l| (l, tie_break_for_alternates));
+    officials.chain(record.winners(true).into_iter().map(|l| (l, true))).collect()
 }
 
 impl App {
@@ -274,7 +282,14 @@ impl App {
                     .closed_at
                     .clone()
                     .ok_or_else(|| AppError::Conflict("Thiếu thời điểm kết thúc.".into()))?;
-                write_record(c, &round, issued, &at, baucu_store::integrity::SYSTEM_ACTOR)?;
+                write_record(
+                    c,
+                    &round,
+                    issued,
+                    &agreed_codes(c, round_id)?,
+                    &at,
+                    baucu_store::integrity::SYSTEM_ACTOR,
+                )?;
             }
             Ok((pending.len(), json!({ "rounds": pending })))
         })
@@ -292,7 +307,10 @@ pub(crate) fn recount(c: &Connection, round_id: i64) -> Result<Option<String>, A
     };
     let Some(record) = &round.record else { return Ok(None) };
     let issued = row.ballots_issued.unwrap_or(0);
-    let (_, fresh) = match engine_result(c, &round, u64::try_from(issued).unwrap_or(0)) {
+    // A stored value that cannot be read back is one more finding, not the end of the check.
+    let recounted = agreed_codes(c, round_id)
+        .and_then(|codes| decide_codes(&round, u64::try_from(issued).unwrap_or(0), &codes));
+    let (_, fresh) = match recounted {
         Ok(r) => r,
         Err(e) => return Ok(Some(format!("không tính lại được từ các phiếu đã lưu ({})", e.message()))),
     };
@@ -304,14 +322,7 @@ pub(crate) fn recount(c: &Connection, round_id: i64) -> Result<Option<String>, A
         return Ok(Some("người ứng cử trong kết quả khác danh sách của lần bầu".into()));
     }
     let elected: BTreeMap<i64, bool> = edb::elected(c, round.election_id)?.into_iter().collect();
-    let tie_break_for_alternates =
-        round.purpose == Purpose::TieBreak && round.tie_for.as_deref() == Some("alternate");
-    for (line, alternate) in record
-        .winners(false)
-        .into_iter()
-        .map(|l| (l, tie_break_for_alternates))
-        .chain(record.winners(true).into_iter().map(|l| (l, true)))
-    {
+    for (line, alternate) in winners_of(&round, record) {
         if elected.get(&line.person_id) != Some(&alternate) {
             return Ok(Some(format!("danh sách trúng cử không ghi {} như kết quả", line.name)));
         }
@@ -343,18 +354,16 @@ pub(super) fn engine_election(round: &Round) -> Result<baucu_rules::Election, Ap
 }
 
 /// The engine's result of a round: the agreed readings of its stacks tallied and decided.
-pub(super) fn engine_result(
-    c: &Connection,
+pub(super) fn decide_codes(
     round: &Round,
     issued: u64,
+    codes: &[String],
 ) -> Result<(baucu_rules::Election, baucu_rules::outcome::RoundResult), AppError> {
     let election = engine_election(round)?;
     let mut tally = Tally::new(&election);
-    for s in db::stacks_of(c, round.id)? {
-        for code in readings(c, s.id)? {
-            let ballot = Ballot::from_code(&code).map_err(|e| AppError::Conflict(e.0))?;
-            tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
-        }
+    for code in codes {
+        let ballot = Ballot::from_code(code).map_err(|e| AppError::Conflict(e.0))?;
+        tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
     }
     let result = decide(&election, round.assembly.assembly()?.base(), issued, &tally)?;
     Ok((election, result))
