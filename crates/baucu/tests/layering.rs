@@ -69,10 +69,6 @@ impl Lock {
         found[0]
     }
 
-    fn index(&self, name: &str) -> usize {
-        self.resolve(name)
-    }
-
     /// Every package reachable from `roots` (entries of a workspace crate's lock record).
     fn closure(&self, roots: &[String]) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
@@ -105,7 +101,7 @@ fn runtime_roots(lock: &Lock, krate: &str) -> Vec<String> {
         .flat_map(|t| t.as_table().expect("dependency table").iter())
         .map(|(key, spec)| spec.get("package").and_then(Value::as_str).unwrap_or(key).to_owned())
         .collect();
-    let record = &lock.packages[lock.index(krate)];
+    let record = &lock.packages[lock.resolve(krate)];
     let roots: Vec<String> =
         record.deps.iter().filter(|d| names.contains(d.split(' ').next().expect("name"))).cloned().collect();
     assert_eq!(roots.len(), names.len(), "every dependency of {krate} is in Cargo.lock: {names:?}");
