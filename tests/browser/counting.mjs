@@ -43,7 +43,8 @@ const keyStack = async (page, list, extra = {}) => {
     await shot(page, 'debug-entry');
     throw e;
   }
-  await page.locator('#entry').waitFor();
+  // Keys pressed before entry.js has attached its handler would be lost, as they would for a person.
+  await page.locator('#entry[data-ready="true"]').waitFor();
   const keys = await page.locator('#entry').getAttribute('data-keys');
   let strokes = 0;
   for (const [i, struck] of list.entries()) {

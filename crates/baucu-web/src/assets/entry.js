@@ -251,4 +251,6 @@
     });
   });
   render();
+  // Keys pressed before this point went nowhere: the page says it is ready only now.
+  root.dataset.ready = 'true';
 })();

@@ -66,7 +66,7 @@ pub async fn entry_page(
             }
             div.status-panel {
                 p.counter { span #count { (v.ballots.len()) } " phiếu đã nhập" }
-                div #verdict.verdict { "Phiếu đang nhập" }
+                div #verdict.verdict { "Đang tải màn hình nhập, chờ một chút…" }
                 div #flags {}
                 p #pending.muted {}
                 p.muted { "Phiếu vừa ghi (bấm vào một phiếu để sửa):" }
