@@ -8,6 +8,7 @@
 //! connections, concurrently with the writer (WAL).
 
 pub mod audit;
+pub mod backup;
 pub mod congress;
 pub mod counting;
 pub mod elections;
@@ -32,6 +33,11 @@ pub enum StoreError {
     Closed,
     /// A migration or schema check failed.
     Schema(String),
+    /// A file of a copy or a restore could not be read or written.
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl std::fmt::Display for StoreError {
@@ -40,6 +46,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Sqlite(e) => write!(f, "SQLite: {e}"),
             StoreError::Closed => f.write_str("the database writer has stopped"),
             StoreError::Schema(s) => write!(f, "schema: {s}"),
+            StoreError::Io { path, error } => write!(f, "{}: {error}", path.display()),
         }
     }
 }
@@ -71,6 +78,8 @@ struct Inner {
     path: PathBuf,
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     readers: Mutex<Vec<Connection>>,
+    /// Opened by [`Store::open_read_only`]: no writer, and the file is never changed.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -109,6 +118,29 @@ impl Store {
                 path: path.to_owned(),
                 jobs: Mutex::new(Some(tx)),
                 readers: Mutex::new(Vec::new()),
+                read_only: false,
+            }),
+        })
+    }
+
+    /// Opens an existing database file (a copy, before it is restored) for reading only: no
+    /// migration, no writer ([`Store::write`] fails with [`StoreError::Closed`]), nothing created or
+    /// changed. A file written by a newer program is refused.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        let conn = backup::open_read_only(path)?;
+        let version = backup::schema_version(&conn)?;
+        if version > schema::version() {
+            return Err(StoreError::Schema(format!(
+                "the database is at version {version}, newer than this program ({}): use a newer baucu",
+                schema::version()
+            )));
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                jobs: Mutex::new(None),
+                readers: Mutex::new(vec![conn]),
+                read_only: true,
             }),
         })
     }
@@ -160,6 +192,7 @@ impl Store {
             let pooled = inner.readers.lock().ok().and_then(|mut pool| pool.pop());
             let conn = match pooled {
                 Some(c) => c,
+                None if inner.read_only => backup::open_read_only(&inner.path).map_err(E::from)?,
                 None => {
                     let c = open_connection(&inner.path).map_err(E::from)?;
                     c.pragma_update(None, "query_only", "ON").map_err(|e| E::from(e.into()))?;
@@ -188,12 +221,13 @@ impl Store {
         }
     }
 
-    /// Copies the database, consistent, to `target` while the node keeps serving.
+    /// Copies the database, consistent, to `target` (which must not exist) while the node keeps
+    /// serving: see [`backup::copy`].
     pub async fn backup_to(&self, target: PathBuf) -> Result<()> {
-        self.read(move |conn| {
-            conn.execute("VACUUM INTO ?1", [target.to_string_lossy()]).map(|_| ()).map_err(StoreError::from)
-        })
-        .await
+        let source = self.inner.path.clone();
+        tokio::task::spawn_blocking(move || backup::copy(&source, &target))
+            .await
+            .unwrap_or(Err(StoreError::Closed))
     }
 }
 

@@ -61,6 +61,7 @@ impl App {
                 Ok((value.clone(), json!({ "round_id": round_id, "result": value })))
             })
             .await?;
+        self.closes.send_modify(|n| *n += 1);
         Ok(result)
     }
 

@@ -32,6 +32,7 @@ pub async fn audit_page(
             }
         }
         p.small { "Mã đầu chuỗi nhật ký (ghi lại để đối chiếu về sau bằng " code { "baucu audit verify --expect-head" } "): " code { (report.head) } }
+        @if actor.role.may(baucu_app::Permission::ManageCounting) { p { a href="/backup" { "Sao lưu dữ liệu: tải về một bản sao đã kiểm tra" } } }
         table.list.audit {
             thead { tr { th { "Số" } th { "Thời gian (UTC)" } th { "Người thực hiện" } th { "Thao tác" } th { "Nội dung" } } }
             tbody { @for e in &entries {
