@@ -147,6 +147,7 @@ impl App {
         if name.is_empty() {
             return Err(AppError::invalid("name", "Tên phiên họp không được để trống."));
         }
+        crate::limits::require_text("name", crate::limits::SITTING_NAME, &name)?;
         let today = self.now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))).date().to_string();
         self.act(actor, "sitting.create", move |c| {
             let id = persons::insert_sitting(c, &name, Some(&today))?;
@@ -227,6 +228,7 @@ impl App {
         if query.trim().is_empty() {
             return Err(AppError::invalid("query", "Gõ họ tên người cần điểm danh."));
         }
+        crate::limits::require_text("query", crate::limits::SEARCH, query)?;
         let found = self.search_persons(actor, query, 10).await?;
         let exact: Vec<&Person> = found
             .iter()

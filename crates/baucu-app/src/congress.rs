@@ -1,6 +1,6 @@
 //! The congress: name, organisation, level, assembly type, term, dates, regulation.
 
-use crate::{Actor, App, AppError, FieldProblem, Permission};
+use crate::{Actor, App, AppError, FieldProblem, Permission, limits};
 use baucu_rules::AssemblyKind;
 use baucu_store::congress::{self, CongressRow};
 use serde::Serialize;
@@ -156,6 +156,21 @@ impl App {
         required("name", &form.name, "Tên đại hội", &mut problems);
         required("organisation", &form.organisation, "Tên tổ chức đảng", &mut problems);
         required("term", &form.term, "Nhiệm kỳ", &mut problems);
+        for (field, limit, value) in [
+            ("name", limits::CONGRESS_NAME, &form.name),
+            ("organisation", limits::ORGANISATION, &form.organisation),
+            ("term", limits::TERM, &form.term),
+            ("place", limits::PLACE, &form.place),
+            ("convening_committee", limits::CONVENING_COMMITTEE, &form.convening_committee),
+            ("opens_on", limits::CELL, &form.opens_on),
+            ("closes_on", limits::CELL, &form.closes_on),
+            ("regulation", limits::CELL, &form.regulation),
+        ] {
+            limits::check_text(&mut problems, field, limit, value.trim());
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
         let level = Level::from_code(&form.level);
         if level.is_none() {
             problems.push(FieldProblem::field("level", "Chọn cấp tổ chức đảng."));

@@ -334,6 +334,16 @@ impl App {
         }
         let seats_for = number("seats_for", &form.seats_for, false, &mut problems);
         let seats_against = number("seats_against", &form.seats_against, false, &mut problems);
+        for (field, limit, value) in [
+            ("seats", crate::limits::SEATS, seats),
+            ("alternate_seats", crate::limits::SEATS, Some(alternate_seats)),
+            ("seats_for", crate::limits::PEOPLE, seats_for),
+            ("seats_against", crate::limits::PEOPLE, seats_against),
+        ] {
+            if let Some(Err(AppError::Invalid(p))) = value.map(|v| crate::limits::count(field, limit, v)) {
+                problems.extend(p);
+            }
+        }
         let (Some(body), Some(seats)) = (body, seats) else { return Err(AppError::Invalid(problems)) };
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
@@ -573,6 +583,7 @@ impl App {
         agrees: Vec<(i64, u32)>,
     ) -> Result<(), AppError> {
         actor.require(Permission::DecideLists)?;
+        crate::limits::count("present", crate::limits::PEOPLE, present)?;
         self.act(actor, "list.poll", move |c| {
             let (mut e, cands) = load(c, election_id)?;
             ensure_draft(&e)?;

@@ -2,12 +2,13 @@
 //! fill, search without diacritics, and editing one person.
 
 use crate::congress::parse_date;
+use crate::limits;
 use crate::{Actor, App, AppError, FieldProblem, Permission};
 use baucu_rules::PersonName;
 use baucu_rules::name::fold_for_search;
 use baucu_rules::roster::{Absence, DelegateKind, PartyStatus};
 use baucu_store::persons::{self, PersonRow};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -163,6 +164,15 @@ impl Person {
     }
 }
 
+/// The length limit of each free-text column; every other column is held to [`limits::CELL`].
+const FIELD_LIMITS: [(&str, limits::TextLimit); 5] = [
+    ("full_name", limits::PERSON_NAME),
+    ("ethnicity", limits::ETHNICITY),
+    ("religion", limits::RELIGION),
+    ("unit", limits::UNIT),
+    ("education", limits::EDUCATION),
+];
+
 /// One person's fields as text, from a form or a spreadsheet row, keyed by [`COLUMNS`] keys.
 pub type PersonFields = BTreeMap<String, String>;
 
@@ -174,6 +184,25 @@ fn parse_person(
 ) -> Result<PersonRow, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let get = |key: &str| fields.get(key).map(String::as_str).unwrap_or("").trim().to_owned();
+    // Lengths first: a value over its limit is named without being repeated in other messages.
+    for (key, _, _) in COLUMNS {
+        let limit = FIELD_LIMITS.iter().find(|(k, _)| *k == key).map_or(limits::CELL, |(_, l)| *l);
+        if let Err(p) = limits::text(key, limit, fields.get(key).map_or("", String::as_str)) {
+            let header = COLUMNS.iter().find(|(k, _, _)| *k == key).map_or(key, |(_, h, _)| *h);
+            problems.push(FieldProblem {
+                field: columns.get(key).cloned().unwrap_or_else(|| key.to_owned()),
+                row,
+                column: row.map(|_| header.to_owned()),
+                message: p.message,
+            });
+        }
+    }
+    if let Err(p) = limits::text("absence", limits::CELL, fields.get("absence").map_or("", String::as_str)) {
+        problems.push(p);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let mut problem = |key: &str, message: String| {
         let header = COLUMNS.iter().find(|(k, _, _)| *k == key).map_or(key, |(_, h, _)| *h);
         problems.push(FieldProblem {
@@ -283,31 +312,34 @@ fn identity(p: &PersonRow) -> (String, Option<String>) {
     (p.search_key.clone(), p.birth_date.clone())
 }
 
-/// Reads the text of a cell as staff typed it; dates become `yyyy-mm-dd`.
-fn cell_text(cell: &Data) -> String {
+/// Reads the text of a cell as staff typed it; dates become `yyyy-mm-dd`. A text longer than any
+/// field may be is cut one character past [`limits::CELL`], so that it is refused without copying it.
+fn cell_text(cell: &DataRef<'_>) -> String {
+    let bounded = |s: &str| s.chars().take(limits::CELL.max_chars + 1).collect::<String>();
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => bounded(s),
+        DataRef::SharedString(s) => bounded(s),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => {
             if *b {
                 "x".into()
             } else {
                 String::new()
             }
         }
-        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::DateTime(d) => {
+        DataRef::Float(f) if f.fract() == 0.0 => bounded(&format!("{f:.0}")),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::DateTime(d) => {
             let serial = d.as_f64().floor() as i64;
             jiff::civil::date(1899, 12, 30)
                 .checked_add(jiff::Span::new().days(serial))
                 .map(|d| d.to_string())
                 .unwrap_or_default()
         }
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
+        DataRef::DurationIso(s) => bounded(s),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 
@@ -321,6 +353,9 @@ fn column_letter(index: usize) -> String {
     }
     letters.iter().rev().collect()
 }
+
+/// Imports under way in this process: one at a time.
+static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -343,6 +378,7 @@ impl App {
         limit: i64,
     ) -> Result<Vec<Person>, AppError> {
         actor.require(Permission::ViewSetup)?;
+        limits::require_text("query", limits::SEARCH, query)?;
         let key = fold_for_search(query.trim());
         let rows = self.read(move |c| Ok(persons::search(c, &key, limit)?)).await?;
         rows.into_iter().map(Person::from_row).collect()
@@ -358,8 +394,20 @@ impl App {
     /// and every problem is returned with its row and column.
     pub async fn import_roster(&self, actor: &Actor, bytes: Vec<u8>) -> Result<ImportReport, AppError> {
         actor.require(Permission::EditRoster)?;
-        let rows = read_roster_file(&bytes)?;
-        self.act(actor, "roster.import", move |c| {
+        // Reading a file is CPU work: it runs on the blocking pool, one file at a time, so that the
+        // async threads stay free for the entry screens; a second import meanwhile is told to wait.
+        let permit = IMPORTS.try_acquire().map_err(|_| {
+            AppError::Conflict(
+                "Máy chủ đang nhập một danh sách khác. Vui lòng chờ việc đó xong rồi nhập lại.".into(),
+            )
+        })?;
+        // The permit goes with the reading: if the request is dropped, the file still being read
+        // keeps its place until it is done.
+        let (read, permit) = tokio::task::spawn_blocking(move || (read_roster_file(&bytes), permit))
+            .await
+            .map_err(|_| AppError::Conflict("Không đọc được tệp Excel (lỗi khi đọc tệp).".into()))?;
+        let rows = read?;
+        let done = self.act(actor, "roster.import", move |c| {
             let mut known: BTreeMap<(String, Option<String>), String> = persons::all(c)?
                 .into_iter()
                 .map(|p| (identity(&p), p.full_name))
@@ -385,7 +433,9 @@ impl App {
             }
             Ok((ImportReport { imported: rows.len() }, json!({ "imported": rows.len() })))
         })
-        .await
+        .await;
+        drop(permit);
+        done
     }
 
     /// Adds (`id = None`) or edits a person.
@@ -424,80 +474,247 @@ impl App {
     }
 }
 
+/// Refuses a file that would cost the node more than a roster ever needs, before anything is
+/// unpacked: too many files inside the zip, a file or all of them too large once unpacked, or packed
+/// like a zip bomb. The sizes checked are those the zip declares; the zip reader stops a file that
+/// unpacks to more than it declared, so they bound what calamine reads.
+fn check_container(bytes: &[u8]) -> Result<(), AppError> {
+    use limits::{
+        XLSX_MAX_BYTES, XLSX_MAX_ENTRIES, XLSX_MAX_ENTRY_BYTES, XLSX_MAX_RATIO, XLSX_MAX_TOTAL_BYTES,
+    };
+    let refuse = |m: String| AppError::Invalid(vec![FieldProblem::field("file", m)]);
+    let mb = |n: u64| limits::thousands(n.div_ceil(1024 * 1024));
+    if bytes.len() > XLSX_MAX_BYTES {
+        return Err(refuse(format!(
+            "Tệp Excel lớn {} MB, quá giới hạn {} MB.",
+            mb(bytes.len() as u64),
+            mb(XLSX_MAX_BYTES as u64)
+        )));
+    }
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| refuse("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.".into()))?;
+    if archive.len() > XLSX_MAX_ENTRIES {
+        return Err(refuse(format!(
+            "Tệp Excel chứa {} tệp con, quá nhiều: một bảng tính có tối đa {} tệp con.",
+            limits::thousands(archive.len() as u64),
+            XLSX_MAX_ENTRIES
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|_| refuse("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.".into()))?;
+        let name: String = entry.name().map(|n| n.chars().take(80).collect()).unwrap_or_default();
+        let (size, packed) = (entry.size(), entry.compressed_size());
+        if size > XLSX_MAX_ENTRY_BYTES {
+            return Err(refuse(format!(
+                "Tệp Excel có phần \"{name}\" giải nén ra {} MB, quá giới hạn {} MB.",
+                mb(size),
+                mb(XLSX_MAX_ENTRY_BYTES)
+            )));
+        }
+        if size > limits::XLSX_RATIO_FROM_BYTES && size / packed.max(1) > XLSX_MAX_RATIO {
+            return Err(refuse(format!(
+                "Tệp Excel có phần \"{name}\" nén bất thường (giải nén ra gấp {} lần, giới hạn {} lần): tệp có thể là \"bom nén\", không nhập.",
+                limits::thousands(size / packed.max(1)),
+                XLSX_MAX_RATIO
+            )));
+        }
+        total = total.saturating_add(size);
+        if total > XLSX_MAX_TOTAL_BYTES {
+            return Err(refuse(format!(
+                "Tệp Excel giải nén ra hơn {} MB, quá giới hạn.",
+                mb(XLSX_MAX_TOTAL_BYTES)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The refusal of a sheet that reaches past the roster's rows or columns (`end` is 0-based).
+fn sheet_too_large(what: &str, end: (u32, u32)) -> AppError {
+    AppError::invalid(
+        "file",
+        format!(
+            "Tệp Excel có {what} tới ô {}{}, quá lớn: danh sách tối đa {} dòng và {} cột.",
+            column_letter(end.1 as usize),
+            u64::from(end.0) + 1,
+            limits::thousands(u64::from(limits::ROSTER_MAX_ROWS)),
+            limits::ROSTER_MAX_COLUMNS
+        ),
+    )
+}
+
 /// Reads and checks every row of a roster file: the checked people by Excel row number, or every
-/// problem found.
+/// problem found. The file's container and the sheet's declared dimension are checked first; cells
+/// are then streamed one by one (never the sheet's whole area), and reading stops at the first cell
+/// past the roster's rows or columns.
 pub fn read_roster_file(bytes: &[u8]) -> Result<Vec<(u32, PersonRow)>, AppError> {
     let file_problem = |m: &str| AppError::Invalid(vec![FieldProblem::field("file", m)]);
+    check_container(bytes)?;
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|_| file_problem("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_problem("Tệp không có trang tính nào."))?
+    let sheet =
+        book.sheet_names().first().cloned().ok_or_else(|| file_problem("Tệp không có trang tính nào."))?;
+    let mut cells = book
+        .worksheet_cells_reader(&sheet)
         .map_err(|_| file_problem("Không đọc được trang tính đầu tiên."))?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut rows = range.rows();
-    let header: Vec<String> = rows.next().map(|r| r.iter().map(cell_text).collect()).unwrap_or_default();
-    // Columns are found by their header, in any order.
-    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut letters: BTreeMap<&str, String> = BTreeMap::new();
-    let mut problems = Vec::new();
-    for (key, title, required) in COLUMNS {
-        match header.iter().position(|h| fold_for_search(h.trim()) == fold_for_search(title)) {
-            Some(i) => {
-                index.insert(key, i);
-                letters.insert(key, column_letter(first_col as usize + i));
+    let declared = cells.dimensions().end;
+    if declared.0 >= limits::ROSTER_MAX_ROWS || declared.1 >= limits::ROSTER_MAX_COLUMNS {
+        return Err(sheet_too_large("vùng dữ liệu", declared));
+    }
+    let mut sheet = RosterSheet::default();
+    let mut last: Option<(u32, u32)> = None;
+    let mut row: Option<(u32, Vec<(u32, String)>)> = None;
+    loop {
+        let cell = match cells.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(_) => return Err(file_problem("Không đọc được trang tính đầu tiên: nội dung bị hỏng.")),
+        };
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() {
+            continue;
+        }
+        let at = cell.get_position();
+        if at.0 >= limits::ROSTER_MAX_ROWS || at.1 >= limits::ROSTER_MAX_COLUMNS {
+            return Err(sheet_too_large("dữ liệu", at));
+        }
+        if last.is_some_and(|l| at <= l) {
+            return Err(file_problem(
+                "Các ô của trang tính không theo thứ tự dòng và cột như Excel ghi; hãy mở tệp bằng Excel, lưu lại rồi nhập.",
+            ));
+        }
+        last = Some(at);
+        match &mut row {
+            Some((r, values)) if *r == at.0 => values.push((at.1, text)),
+            _ => {
+                if let Some((r, values)) = row.take() {
+                    sheet.row(r, &values)?;
+                    if sheet.full() {
+                        break;
+                    }
+                }
+                row = Some((at.0, vec![(at.1, text)]));
             }
-            None if required => problems.push(FieldProblem {
-                field: "1".into(),
-                row: Some(first_row + 1),
-                column: Some(title.into()),
-                message: format!("Thiếu cột \"{title}\" ở dòng tiêu đề."),
-            }),
-            None => {}
         }
     }
-    if !problems.is_empty() {
-        return Err(AppError::Invalid(problems));
+    if let Some((r, values)) = row.take()
+        && !sheet.full()
+    {
+        sheet.row(r, &values)?;
     }
-    let mut people = Vec::new();
-    for (offset, cells) in rows.enumerate() {
-        let excel_row = first_row + 2 + offset as u32;
-        let fields: PersonFields = index
+    sheet.finish()
+}
+
+/// A roster sheet read row by row: the header's columns, the people read, the problems found.
+#[derive(Debug, Default)]
+struct RosterSheet {
+    /// For each column key, its 0-based column in the sheet, once the header row is read.
+    header: Option<BTreeMap<&'static str, u32>>,
+    people: Vec<(u32, PersonRow)>,
+    problems: Vec<FieldProblem>,
+}
+
+impl RosterSheet {
+    /// Takes one row (0-based `row`, its non-empty cells by column): the first is the header.
+    fn row(&mut self, row: u32, values: &[(u32, String)]) -> Result<(), AppError> {
+        let Some(header) = &self.header else {
+            self.header = Some(Self::read_header(row, values)?);
+            return Ok(());
+        };
+        let excel_row = row + 1;
+        let fields: PersonFields = header
             .iter()
-            .map(|(key, &i)| ((*key).to_owned(), cells.get(i).map(cell_text).unwrap_or_default()))
+            .map(|(key, col)| {
+                let text = values.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default();
+                ((*key).to_owned(), text)
+            })
             .collect();
         if fields.values().all(|v| v.trim().is_empty()) {
-            continue; // blank rows between blocks are common and harmless
+            return Ok(()); // a row with nothing in the roster's columns (notes beside the table)
         }
-        let cells_of_row: BTreeMap<&str, String> =
-            letters.iter().map(|(k, letter)| (*k, format!("{letter}{excel_row}"))).collect();
+        let cells_of_row: BTreeMap<&str, String> = header
+            .iter()
+            .map(|(k, col)| (*k, format!("{}{excel_row}", column_letter(*col as usize))))
+            .collect();
         match parse_person(&fields, Some(excel_row), &cells_of_row) {
-            Ok(p) => people.push((excel_row, p)),
-            Err(p) => problems.extend(p),
+            Ok(p) => self.people.push((excel_row, p)),
+            Err(p) => self.problems.extend(p),
         }
-    }
-    // Duplicates inside the file.
-    let mut seen: BTreeMap<(String, Option<String>), u32> = BTreeMap::new();
-    for (row, p) in &people {
-        if let Some(first) = seen.get(&identity(p)) {
-            problems.push(FieldProblem {
-                field: format!("{}{row}", letters.get("full_name").map_or("A", String::as_str)),
-                row: Some(*row),
-                column: Some("Họ và tên".into()),
-                message: format!("Trùng người với dòng {first} (cùng họ tên và ngày sinh)."),
-            });
-        } else {
-            seen.insert(identity(p), *row);
+        if self.full() {
+            self.problems.truncate(limits::ROSTER_MAX_PROBLEMS);
+            self.problems.push(FieldProblem::field(
+                "file",
+                format!(
+                    "Tệp còn lỗi ở các dòng sau dòng {excel_row}; sửa {} lỗi trên rồi nhập lại để xem tiếp.",
+                    limits::ROSTER_MAX_PROBLEMS
+                ),
+            ));
         }
+        Ok(())
     }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        return Err(AppError::Invalid(problems));
+
+    fn full(&self) -> bool {
+        self.problems.len() >= limits::ROSTER_MAX_PROBLEMS
     }
-    if people.is_empty() {
-        return Err(file_problem("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."));
+
+    /// Columns are found by their header, in any order; a missing required column is a problem.
+    fn read_header(row: u32, values: &[(u32, String)]) -> Result<BTreeMap<&'static str, u32>, AppError> {
+        let mut index = BTreeMap::new();
+        let mut problems = Vec::new();
+        for (key, title, required) in COLUMNS {
+            let wanted = fold_for_search(title);
+            match values.iter().find(|(_, h)| fold_for_search(h.trim()) == wanted) {
+                Some((col, _)) => {
+                    index.insert(key, *col);
+                }
+                None if required => problems.push(FieldProblem {
+                    field: "1".into(),
+                    row: Some(row + 1),
+                    column: Some(title.into()),
+                    message: format!("Thiếu cột \"{title}\" ở dòng tiêu đề."),
+                }),
+                None => {}
+            }
+        }
+        if problems.is_empty() { Ok(index) } else { Err(AppError::Invalid(problems)) }
     }
-    Ok(people)
+
+    fn finish(mut self) -> Result<Vec<(u32, PersonRow)>, AppError> {
+        if self.header.is_none() {
+            // An empty sheet: its header row is missing.
+            self.header = Some(Self::read_header(0, &[])?);
+        }
+        let name_column = self
+            .header
+            .as_ref()
+            .and_then(|h| h.get("full_name"))
+            .map_or_else(|| "A".to_owned(), |c| column_letter(*c as usize));
+        // Duplicates inside the file.
+        let mut seen: BTreeMap<(String, Option<String>), u32> = BTreeMap::new();
+        for (row, p) in &self.people {
+            if let Some(first) = seen.get(&identity(p)) {
+                self.problems.push(FieldProblem {
+                    field: format!("{name_column}{row}"),
+                    row: Some(*row),
+                    column: Some("Họ và tên".into()),
+                    message: format!("Trùng người với dòng {first} (cùng họ tên và ngày sinh)."),
+                });
+            } else {
+                seen.insert(identity(p), *row);
+            }
+        }
+        if !self.problems.is_empty() {
+            self.problems.sort_by_key(|p| p.row.unwrap_or(u32::MAX));
+            return Err(AppError::Invalid(self.problems));
+        }
+        if self.people.is_empty() {
+            return Err(AppError::invalid("file", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."));
+        }
+        Ok(self.people)
+    }
 }
 
 /// The roster template: the header row, drop-down lists for the coded columns, and a sheet of
@@ -605,6 +822,40 @@ mod tests {
                 (Some(5), Some("Họ và tên"), "A5"),
                 (Some(6), Some("Giới tính"), "C6")
             ]
+        );
+    }
+
+    #[test]
+    fn a_table_placed_lower_and_to_the_right_is_read_by_its_own_cells() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, title) in ["Giới tính", "Họ và tên", "Đảng viên"].iter().enumerate() {
+            sheet.write_string(2, c as u16 + 2, *title).expect("write");
+        }
+        let long = "Ễ".repeat(101);
+        let rows = [["Nam", "Hà Văn Giang", "Chính thức"], ["", "", ""], ["Nữ", long.as_str(), "Dự bị"]];
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32 + 3, c as u16 + 2, *v).expect("write");
+            }
+        }
+        let err = read_roster_file(&book.save_to_buffer().expect("save")).expect_err("a long name");
+        let AppError::Invalid(problems) = err else { panic!("not invalid: {err:?}") };
+        let found: Vec<(Option<u32>, &str, &str)> =
+            problems.iter().map(|p| (p.row, p.field.as_str(), p.message.as_str())).collect();
+        assert_eq!(found, [(Some(6), "D6", "Họ và tên dài quá 100 ký tự.")]);
+    }
+
+    #[test]
+    fn a_sheet_past_the_roster_area_is_refused_before_its_cells_are_read() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Họ và tên").expect("write");
+        sheet.write_string(limits::ROSTER_MAX_ROWS, 0, "x").expect("write");
+        let err = read_roster_file(&book.save_to_buffer().expect("save")).expect_err("too many rows");
+        assert_eq!(
+            err.message(),
+            "Tệp Excel có vùng dữ liệu tới ô A20001, quá lớn: danh sách tối đa 20.000 dòng và 60 cột."
         );
     }
 

@@ -242,9 +242,11 @@ pub fn evaluate(input: &[u8]) -> Result<Answer, RulesError> {
 
 /// Reads and checks a case document.
 pub fn parse(input: &[u8]) -> Result<Case, RulesError> {
+    // The byte order mark Notepad on Windows writes at the start of a UTF-8 file says nothing.
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let first = input.iter().copied().find(|b| !b.is_ascii_whitespace());
     if first != Some(b'{') {
-        // Also refuses a byte-order mark and an array that serde would read as a struct.
+        // Also refuses an array that serde would read as a struct.
         return Err(RulesError::input("(gốc)", "tài liệu phải là một đối tượng JSON { … }"));
     }
     let probe: KindProbe = from_json(input)?;

@@ -8,6 +8,9 @@ use std::process::ExitCode;
 
 /// Exit status of an error answer.
 const EXIT_ERROR: u8 = 2;
+/// The largest case read. A real case (a list of a few hundred names, a few thousand ballots) is well
+/// under a megabyte.
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn run(file: &Path) -> ExitCode {
     let input = match read_input(file) {
@@ -26,17 +29,29 @@ pub fn run(file: &Path) -> ExitCode {
     }
 }
 
+/// Reads the case, at most [`MAX_INPUT_BYTES`] (a leading UTF-8 byte order mark is the engine's to
+/// skip: `case::parse`).
 fn read_input(file: &Path) -> Result<Vec<u8>, String> {
-    if file == Path::new("-") {
-        let mut buffer = Vec::new();
+    let mut buffer = Vec::new();
+    let read = if file == Path::new("-") {
         std::io::stdin()
             .lock()
+            .take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut buffer)
-            .map_err(|e| format!("không đọc được đầu vào chuẩn: {e}"))?;
-        Ok(buffer)
+            .map_err(|e| format!("không đọc được đầu vào chuẩn: {e}"))
     } else {
-        std::fs::read(file).map_err(|e| format!("không đọc được tệp {}: {e}", file.display()))
+        std::fs::File::open(file)
+            .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut buffer))
+            .map_err(|e| format!("không đọc được tệp {}: {e}", file.display()))
+    };
+    read?;
+    if buffer.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "tệp lớn quá {} MB; một trường hợp không cần lớn như vậy.",
+            MAX_INPUT_BYTES >> 20
+        ));
     }
+    Ok(buffer)
 }
 
 fn fail(error: &RulesError) -> ExitCode {

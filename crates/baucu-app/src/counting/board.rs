@@ -175,6 +175,16 @@ impl App {
             if round.closed {
                 return Err(AppError::Conflict("Lần bầu đã kết thúc.".into()));
             }
+            // One ballot to each voter: never more than those summoned to the assembly.
+            let summoned = round.assembly.summoned;
+            if issued > summoned {
+                return Err(AppError::invalid(
+                    "issued",
+                    format!(
+                        "Số phiếu phát ra ({issued}) không được lớn hơn số người được triệu tập ({summoned})."
+                    ),
+                ));
+            }
             if let Some(n) = collected.filter(|&n| n > issued) {
                 return Err(AppError::invalid(
                     "collected",
@@ -208,15 +218,15 @@ impl App {
         if name.is_empty() {
             return Err(AppError::invalid("name", "Đặt tên cho chồng phiếu (ví dụ: Chồng 1)."));
         }
-        if name.chars().count() > 60 {
-            return Err(AppError::invalid("name", "Tên chồng phiếu dài quá 60 ký tự."));
-        }
-        if req.key.is_empty() || req.key.len() > 100 {
+        crate::limits::require_text("name", crate::limits::STACK_NAME, &name)?;
+        if req.key.is_empty() {
             return Err(AppError::invalid("key", "Thiếu khóa chống gửi trùng."));
         }
-        if req.papers == 0 || req.papers > 100_000 {
+        crate::limits::require_text("key", crate::limits::REQUEST_KEY, &req.key)?;
+        if req.papers == 0 {
             return Err(AppError::invalid("papers", "Ghi số tờ phiếu của chồng (từ 1)."));
         }
+        crate::limits::count("papers", crate::limits::PAPERS, req.papers)?;
         let (at, who) = (self.now().to_string(), actor.username.clone());
         self.counting_act(actor, "stack.create", Some(round_id), move |c| {
             if let Some((id, its_round)) = db::stack_by_request(c, &req.key)? {

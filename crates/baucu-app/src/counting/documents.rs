@@ -97,9 +97,15 @@ impl App {
         copies: u32,
     ) -> Result<Download, AppError> {
         let s = self.round_source(actor, round_id).await?;
+        // Each voter summoned one copy, and spares for spoilt papers; no more.
+        if copies == 0 {
+            return Err(AppError::invalid("copies", "Số bản in phải ít nhất là 1."));
+        }
+        let voters = s.round.assembly.summoned;
+        crate::limits::at_most("copies", "Số bản in", copies, crate::limits::max_copies(voters))?;
         let key = format!("{}-{}", s.round.election_id, s.round.number);
         let bytes = tokio::task::spawn_blocking(move || {
-            baucu_docs::BallotDoc::new(&s.meta, &s.election, &key, paper, copies.clamp(1, 5000))?.pdf()
+            baucu_docs::BallotDoc::new(&s.meta, &s.election, &key, paper, copies)?.pdf()
         })
         .await
         .map_err(|_| AppError::Conflict("Không tạo được phiếu bầu.".into()))?

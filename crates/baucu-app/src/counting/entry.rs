@@ -80,9 +80,10 @@ impl App {
         key: String,
     ) -> Result<Ack, AppError> {
         actor.require(Permission::EnterBallots)?;
-        if key.is_empty() || key.len() > 100 {
+        if key.is_empty() {
             return Err(AppError::invalid("key", "Thiếu khóa chống gửi trùng."));
         }
+        crate::limits::require_text("key", crate::limits::REQUEST_KEY, &key)?;
         let (at, who, me) = (self.now().to_string(), actor.username.clone(), actor.clone());
         let (round_id, ack) = self
             .act(actor, "ballot.enter", move |c| {

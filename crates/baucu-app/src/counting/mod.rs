@@ -405,6 +405,7 @@ pub struct Ack {
 }
 
 fn check_code(spec: BallotSpec, code: &str) -> Result<(Ballot, Check), AppError> {
+    crate::limits::require_text("code", crate::limits::BALLOT_CODE, code)?;
     let ballot = Ballot::from_code(code).map_err(|e| AppError::invalid("code", e.0))?;
     let validity = ballot.read(spec).map_err(|e| AppError::invalid("code", messages::entry_error(&e)))?;
     let (valid, reason) = match validity {

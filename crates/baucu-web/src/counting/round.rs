@@ -335,10 +335,23 @@ pub async fn round_file(
     let actor = &current.session.actor;
     let download = match file.as_str() {
         "phieu-bau.pdf" => {
-            let copies = q.copies.as_deref().and_then(|c| c.trim().parse().ok()).unwrap_or(1);
-            let paper =
-                if q.paper.as_deref() == Some("a5") { baucu_docs_paper::A5 } else { baucu_docs_paper::A4 };
-            state.app.ballots_pdf(actor, id, paper, copies).await
+            // No count asked: one sample ballot. A count or a paper size that does not read is
+            // refused, never guessed.
+            let copies = match q.copies.as_deref().map(str::trim) {
+                None => Ok(1),
+                Some(text) => text.parse::<u32>().map_err(|_| {
+                    AppError::invalid("copies", format!("Số bản in \"{text}\" không phải là một số."))
+                }),
+            };
+            let paper = match q.paper.as_deref() {
+                None | Some("a4") => Ok(baucu_docs_paper::A4),
+                Some("a5") => Ok(baucu_docs_paper::A5),
+                Some(_) => Err(AppError::invalid("paper", "Khổ giấy phải là A4 hoặc A5.")),
+            };
+            match (copies, paper) {
+                (Ok(copies), Ok(paper)) => state.app.ballots_pdf(actor, id, paper, copies).await,
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            }
         }
         "bien-ban.pdf" => state.app.minutes(actor, id, "pdf").await,
         "bien-ban.docx" => state.app.minutes(actor, id, "docx").await,

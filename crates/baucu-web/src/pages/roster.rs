@@ -145,9 +145,27 @@ pub async fn roster_import(
     mut multipart: Multipart,
 ) -> Response {
     let mut bytes = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            bytes = field.bytes().await.ok().map(|b| b.to_vec());
+    // A body over the route's limit, or one that is not a form, is named as such (not "no file").
+    let unread = |e: axum::extract::multipart::MultipartError| {
+        let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            format!(
+                "Tệp gửi lên lớn quá {} MB: một danh sách không cần lớn như vậy.",
+                baucu_app::limits::XLSX_MAX_BYTES / (1024 * 1024)
+            )
+        } else {
+            "Không đọc được tệp gửi lên; hãy chọn lại tệp Excel rồi nhập.".to_owned()
+        };
+        back("/roster", Err(AppError::invalid("file", message)))
+    };
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(b) => bytes = Some(b.to_vec()),
+                Err(e) => return unread(e),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => return unread(e),
         }
     }
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
