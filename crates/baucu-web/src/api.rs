@@ -1,14 +1,15 @@
 //! The JSON API: the same actions as the pages, for scripts and tests. Errors are
 //! `{"error": {"code": "...", "message": "...", "problems": [...]}}` with a fitting status.
 
+use crate::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery};
 use crate::guard::Current;
 use crate::{Access, AppState, routes};
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use baucu_app::AppError;
+use baucu_app::auth::LoginError;
 use baucu_app::congress::CongressForm;
 use baucu_app::counting::{NextDecision, StackRequest};
 use baucu_app::elections::{ElectionForm, Source};
@@ -51,16 +52,30 @@ pub struct LoginBody {
 pub async fn login(
     State(state): State<AppState>,
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
-    Json(b): Json<LoginBody>,
+    ApiJson(b): ApiJson<LoginBody>,
 ) -> Response {
-    let address = connect.map(|c| c.0.0.ip().to_string()).unwrap_or_else(|| "local".into());
-    match state.app.login(&b.username, &b.password, &address).await {
+    let from = crate::guard::source_address(connect);
+    match state.app.sign_in(&b.username, &b.password, from).await {
         Ok((token, session)) => (
             [(header::SET_COOKIE, crate::pages::session_cookie(&token))],
             Json(json!({ "csrf_token": session.csrf_token, "username": session.actor.username, "role": session.actor.role })),
         )
             .into_response(),
-        Err(e) => error(e),
+        Err(LoginError::App(e)) => error(e),
+        Err(e) => {
+            let (status, retry_after) = match &e {
+                LoginError::Throttled { retry_after } => (StatusCode::TOO_MANY_REQUESTS, Some(*retry_after)),
+                _ => (StatusCode::UNAUTHORIZED, None),
+            };
+            let body = json!({ "error": { "code": e.code(), "message": e.message(), "problems": [] } });
+            let mut response = (status, Json(body)).into_response();
+            if let Some(seconds) = retry_after
+                && let Ok(v) = HeaderValue::from_str(&seconds.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            response
+        }
     }
 }
 
@@ -71,7 +86,7 @@ pub async fn congress(State(state): State<AppState>) -> Response {
 pub async fn congress_save(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Json(f): Json<CongressForm>,
+    ApiJson(f): ApiJson<CongressForm>,
 ) -> Response {
     reply(state.app.save_congress(&c.session.actor, f).await)
 }
@@ -85,7 +100,7 @@ pub struct SearchQuery {
 pub async fn persons(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Query(q): Query<SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Response {
     match q.q.filter(|s| !s.trim().is_empty()) {
         Some(q) => reply(state.app.search_persons(&c.session.actor, &q, 10_000).await),
@@ -96,7 +111,7 @@ pub async fn persons(
 pub async fn person_create(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Json(f): Json<BTreeMap<String, String>>,
+    ApiJson(f): ApiJson<BTreeMap<String, String>>,
 ) -> Response {
     reply(state.app.save_person(&c.session.actor, None, f).await.map(|id| json!({ "id": id })))
 }
@@ -104,8 +119,8 @@ pub async fn person_create(
 pub async fn person_update(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(f): Json<BTreeMap<String, String>>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(f): ApiJson<BTreeMap<String, String>>,
 ) -> Response {
     reply(state.app.save_person(&c.session.actor, Some(id), f).await.map(|id| json!({ "id": id })))
 }
@@ -113,7 +128,7 @@ pub async fn person_update(
 pub async fn roster_import(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Response {
     reply(state.app.import_roster(&c.session.actor, body.to_vec()).await)
 }
@@ -127,7 +142,7 @@ pub struct SittingQuery {
 pub async fn attendance(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Query(q): Query<SittingQuery>,
+    ApiQuery(q): ApiQuery<SittingQuery>,
 ) -> Response {
     reply(state.app.attendance(&c.session.actor, q.sitting).await)
 }
@@ -140,7 +155,7 @@ pub struct SittingBody {
 pub async fn sitting_create(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Json(b): Json<SittingBody>,
+    ApiJson(b): ApiJson<SittingBody>,
 ) -> Response {
     reply(state.app.add_sitting(&c.session.actor, &b.name).await.map(|id| json!({ "id": id })))
 }
@@ -155,7 +170,7 @@ pub struct CheckInBody {
 pub async fn check_in(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Json(b): Json<CheckInBody>,
+    ApiJson(b): ApiJson<CheckInBody>,
 ) -> Response {
     reply(
         state
@@ -174,8 +189,8 @@ pub struct AbsenceBody {
 pub async fn absence(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<AbsenceBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AbsenceBody>,
 ) -> Response {
     reply(state.app.set_absence(&c.session.actor, id, &b.absence).await.map(|()| json!({ "ok": true })))
 }
@@ -187,7 +202,7 @@ pub async fn elections(State(state): State<AppState>, Extension(c): Extension<Cu
 pub async fn election_create(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Json(f): Json<ElectionForm>,
+    ApiJson(f): ApiJson<ElectionForm>,
 ) -> Response {
     reply(state.app.create_election(&c.session.actor, f).await.map(|id| json!({ "id": id })))
 }
@@ -195,7 +210,7 @@ pub async fn election_create(
 pub async fn election(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.election(&c.session.actor, id).await)
 }
@@ -209,8 +224,8 @@ pub struct CandidateBody {
 pub async fn candidate_add(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<CandidateBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CandidateBody>,
 ) -> Response {
     let Some(source) = Source::from_code(&b.source) else {
         return error(AppError::invalid("source", "source: convening, nomination hoặc self_nomination."));
@@ -234,8 +249,8 @@ pub struct PollBody {
 pub async fn poll(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<PollBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PollBody>,
 ) -> Response {
     let agrees = b.agree.iter().filter_map(|(k, v)| k.parse().ok().map(|k| (k, *v))).collect();
     reply(
@@ -252,8 +267,8 @@ pub struct ApprovalBody {
 pub async fn approval(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<ApprovalBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ApprovalBody>,
 ) -> Response {
     reply(
         state
@@ -263,6 +278,18 @@ pub async fn approval(
             .map(|passed| json!({ "passed": passed })),
     )
 }
+
+/// What every failure under `/api/` answers, and its stable codes (`crate::extract`).
+const ERROR_DESCRIPTION: &str = "Every failure under /api/ (including a malformed body, a wrong content type, a bad path \
+parameter, an unknown path, a method the path does not take and a body too large) answers \
+{\"error\": {\"code\", \"message\", \"problems\"}}. Stable codes: malformed_json (400, the body is not JSON), \
+bad_body (400, the body could not be read), bad_path (400, a path parameter is not an integer), bad_query (400), \
+bad_request (400), unauthenticated (401, no valid session), bad_credentials (401, wrong name or password), \
+forbidden (403, the role may not), csrf (403, missing CSRF token), password_change_required (403), \
+not_found (404), method_not_allowed (405, with Allow), conflict (409), too_large (413), \
+unsupported_media_type (415, not application/json), invalid_body (422, a missing, unknown or mistyped field, \
+named in problems[].field), invalid_input (422, the action refused the values; problems name the fields), \
+the rules engine's codes (422), rate_limited (429, with Retry-After), storage_error and internal_error (500).";
 
 /// The OpenAPI 3.1 document, made from the route table.
 pub async fn openapi() -> Json<Value> {
@@ -303,12 +330,26 @@ pub async fn openapi() -> Json<Value> {
         op.insert("description".into(), json!(format!("Access: {access}.")));
         op.insert(
             "responses".into(),
-            json!({
-                "200": { "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } },
-                "401": { "$ref": "#/components/responses/Error" },
-                "403": { "$ref": "#/components/responses/Error" },
-                "422": { "$ref": "#/components/responses/Error" }
-            }),
+            {
+                let error = json!({ "$ref": "#/components/responses/Error" });
+                let mut responses = serde_json::Map::new();
+                responses.insert(
+                    "200".into(),
+                    json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } }),
+                );
+                let mut statuses = vec!["400", "401", "403", "404", "405", "422"];
+                if spec.mutates() {
+                    statuses.extend(["409", "413", "415"]);
+                }
+                if spec.path == "/api/login" {
+                    statuses.push("429");
+                }
+                statuses.push("500");
+                for status in statuses {
+                    responses.insert(status.into(), error.clone());
+                }
+                Value::Object(responses)
+            },
         );
         paths
             .entry(spec.path.to_owned())
@@ -326,10 +367,11 @@ pub async fn openapi() -> Json<Value> {
                 "csrf": { "type": "apiKey", "in": "header", "name": crate::guard::CSRF_HEADER }
             },
             "responses": {
-                "Error": { "description": "An error naming the problem", "content": { "application/json": { "schema": {
+                "Error": { "description": ERROR_DESCRIPTION, "content": { "application/json": { "schema": {
                     "type": "object", "required": ["error"],
                     "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
-                        "code": { "type": "string" }, "message": { "type": "string" },
+                        "code": { "type": "string", "description": "Stable; one of the codes listed in the description (and the rules engine's codes)." },
+                        "message": { "type": "string", "description": "In Vietnamese, for people." },
                         "problems": { "type": "array", "items": { "type": "object" } } } } } } } } }
             }
         }
@@ -352,8 +394,8 @@ fn two() -> u32 {
 pub async fn round_open(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<RoundOpenBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RoundOpenBody>,
 ) -> Response {
     reply(
         state
@@ -367,7 +409,7 @@ pub async fn round_open(
 pub async fn round(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.round(&c.session.actor, id).await)
 }
@@ -375,7 +417,7 @@ pub async fn round(
 pub async fn round_ballots(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.agreed_ballots(&c.session.actor, id).await)
 }
@@ -389,8 +431,8 @@ pub struct IssuedBody {
 pub async fn issued(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<IssuedBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<IssuedBody>,
 ) -> Response {
     reply(
         state
@@ -404,8 +446,8 @@ pub async fn issued(
 pub async fn stack_create(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<StackRequest>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<StackRequest>,
 ) -> Response {
     reply(state.app.create_stack(&c.session.actor, id, b).await.map(|id| json!({ "id": id })))
 }
@@ -413,7 +455,7 @@ pub async fn stack_create(
 pub async fn close(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.close_round(&c.session.actor, id).await)
 }
@@ -421,8 +463,8 @@ pub async fn close(
 pub async fn decide(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<NextDecision>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<NextDecision>,
 ) -> Response {
     reply(state.app.decide_next(&c.session.actor, id, b).await.map(|next| json!({ "next_round": next })))
 }
@@ -430,7 +472,7 @@ pub async fn decide(
 pub async fn publish(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.publish(&c.session.actor, id).await.map(|()| json!({ "ok": true })))
 }
@@ -445,8 +487,8 @@ pub struct ResolveBody {
 pub async fn resolve(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<ResolveBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ResolveBody>,
 ) -> Response {
     reply(
         state
@@ -468,7 +510,7 @@ pub async fn my_entries(State(state): State<AppState>, Extension(c): Extension<C
 pub async fn entry(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.entry(&c.session.actor, id).await)
 }
@@ -481,8 +523,8 @@ pub struct CodeQuery {
 pub async fn check(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Query(q): Query<CodeQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> Response {
     reply(state.app.check_ballot(&c.session.actor, id, q.code).await)
 }
@@ -496,8 +538,8 @@ pub struct BallotBody {
 pub async fn submit(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
-    Json(b): Json<BallotBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<BallotBody>,
 ) -> Response {
     reply(state.app.submit_ballot(&c.session.actor, id, b.code, b.key).await)
 }
@@ -510,8 +552,8 @@ pub struct CorrectBody {
 pub async fn correct(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path((id, seq)): Path<(i64, i64)>,
-    Json(b): Json<CorrectBody>,
+    ApiPath((id, seq)): ApiPath<(i64, i64)>,
+    ApiJson(b): ApiJson<CorrectBody>,
 ) -> Response {
     reply(state.app.correct_ballot(&c.session.actor, id, seq, b.code).await)
 }
@@ -519,7 +561,7 @@ pub async fn correct(
 pub async fn undo(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.undo_last_ballot(&c.session.actor, id).await.map(|removed| json!({ "removed": removed })))
 }
@@ -527,7 +569,7 @@ pub async fn undo(
 pub async fn finish(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Response {
     reply(state.app.finish_entry(&c.session.actor, id).await.map(|status| json!({ "stack_status": status })))
 }

@@ -3,19 +3,19 @@
 //! route table, so a route cannot be added without a rule.
 
 use crate::{Access, AppState, RouteSpec, routes};
+use axum::Extension;
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use baucu_app::auth::Session;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "baucu_session";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// The largest form body read to find its CSRF token.
-const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The logged-in session of the request, put there by the guard.
 #[derive(Debug, Clone)]
@@ -49,6 +49,58 @@ fn refuse(spec: &RouteSpec, status: StatusCode, code: &str, message: &str) -> Re
     }
 }
 
+/// The error of a request the table does not serve: JSON under `/api/`, the HTML error page
+/// elsewhere (judged on the path asked for).
+pub(crate) fn refuse_path(path: &str, status: StatusCode, code: &str, message: &str) -> Response {
+    if is_api_path(path) {
+        let body = serde_json::json!({ "error": { "code": code, "message": message } });
+        (status, axum::Json(body)).into_response()
+    } else {
+        (status, crate::pages::error_page(status, message)).into_response()
+    }
+}
+
+/// Whether a requested path belongs to the JSON API.
+pub(crate) fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// 405 for a method the table does not declare for `route` (a route pattern), with the methods it
+/// does declare in `Allow`.
+fn method_not_allowed(route: &str, requested: &str) -> Response {
+    let mut allowed: Vec<&str> =
+        table().iter().filter(|s| s.path == route).map(|s| s.method.as_str()).collect();
+    if allowed.contains(&"GET") {
+        allowed.push("HEAD");
+    }
+    let mut response = refuse_path(
+        requested,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Địa chỉ này không nhận phương thức yêu cầu đó.",
+    );
+    if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, v);
+    }
+    response
+}
+
+/// The answer for a path no route serves: JSON 404 under `/api/`, the HTML page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if is_api_path(uri.path()) {
+        refuse_path(uri.path(), StatusCode::NOT_FOUND, "not_found", "Không có địa chỉ API này.")
+    } else {
+        crate::pages::not_found().await
+    }
+}
+
+/// The address a request came from, for sign-in throttling and the audit log. The served node always
+/// knows it (`into_make_service_with_connect_info`); a router driven in-process without it (tests)
+/// gets the unspecified address `0.0.0.0`, one shared budget for all such requests.
+pub fn source_address(connect: Option<Extension<ConnectInfo<SocketAddr>>>) -> IpAddr {
+    connect.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.0.ip().to_canonical())
+}
+
 /// Constant-time comparison of two tokens.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -56,10 +108,11 @@ fn same(a: &str, b: &str) -> bool {
 
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
-    let method = request.method().clone();
+    // HEAD is a GET without the body: it gets exactly the GET's decision.
+    let method = if request.method() == Method::HEAD { Method::GET } else { request.method().clone() };
     let Some(spec) = table().iter().find(|s| s.path == path && s.method == method).cloned() else {
-        // Only HEAD of a GET route gets here; it is as safe as the GET.
-        return next.run(request).await;
+        // A method the table does not declare for this path: refused before any handler runs.
+        return method_not_allowed(&path, request.uri().path());
     };
     let token = cookie(request.headers(), SESSION_COOKIE);
     let session = match &token {
@@ -75,7 +128,8 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             return refuse(&spec, StatusCode::UNAUTHORIZED, "unauthenticated", "Vui lòng đăng nhập.");
         }
         let next_url = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-        let encoded: String = serde_urlencoded::to_string([("next", next_url)]).unwrap_or_default();
+        let encoded: String =
+            serde_urlencoded::to_string([("next", next_url), ("err", "required")]).unwrap_or_default();
         return Redirect::to(&format!("/login?{encoded}")).into_response();
     };
     let mut body = body;
@@ -95,7 +149,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if !ok && is_form {
-            let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+            let Ok(bytes) = axum::body::to_bytes(body, spec.body_limit).await else {
                 return refuse(&spec, StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Dữ liệu gửi lên quá lớn.");
             };
             ok = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)

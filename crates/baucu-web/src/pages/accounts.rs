@@ -6,8 +6,9 @@ use crate::guard::Current;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
+use baucu_app::auth::{ThrottleKey, ThrottleView};
 use baucu_app::{AppError, Role};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 pub async fn users_page(
@@ -17,6 +18,10 @@ pub async fn users_page(
 ) -> Response {
     let users = match state.app.list_users(&current.session.actor).await {
         Ok(u) => u,
+        Err(e) => return app_error(e),
+    };
+    let throttles = match state.app.login_throttles(&current.session.actor).await {
+        Ok(t) => t,
         Err(e) => return app_error(e),
     };
     let content = html! {
@@ -54,6 +59,7 @@ pub async fn users_page(
             label { "Mật khẩu (ít nhất 8 ký tự)" input name="password" type="password" autocomplete="new-password" required; }
             div.actions.wide { button.primary type="submit" { "Tạo tài khoản" } }
         }
+        (throttle_section(&current, &throttles))
     };
     layout("Tài khoản", Some(&current), "/admin/users", &notice, content).into_response()
 }
@@ -111,4 +117,84 @@ pub async fn user_password(
         "/admin/users",
         r.map(|()| "Đã đặt lại mật khẩu; các phiên đăng nhập cũ của tài khoản này đã bị hủy.".into()),
     )
+}
+
+/// The sign-in throttles past their free failures, each with a button that lifts it.
+fn throttle_section(current: &Current, throttles: &[ThrottleView]) -> Markup {
+    html! {
+        section.card {
+            h2 { "Giới hạn đăng nhập" }
+            p.small {
+                "Sau nhiều lần đăng nhập sai, lần thử tiếp theo (của một tài khoản từ một máy, của một máy, hoặc của một tài khoản từ các máy đã đăng nhập sai) phải chờ 1, 2, 4 … tối đa "
+                (baucu_app::auth::MAX_DELAY_SECONDS) " giây. Không tài khoản nào bị khóa: người dùng ở máy khác vẫn đăng nhập được."
+            }
+            @if throttles.is_empty() {
+                p { "Hiện không có giới hạn nào." }
+            } @else {
+                table.list {
+                    thead { tr { th { "Giới hạn" } th { "Số lần sai" } th { "Số lần bị từ chối" } th { "Lần sai gần nhất (UTC)" } th { "Phải chờ đến (UTC)" } th {} } }
+                    tbody { @for t in throttles.iter().take(MAX_SHOWN) {
+                        @let (account, address) = match &t.key {
+                            ThrottleKey::Pair { account, address } => (account.clone(), address.to_string()),
+                            ThrottleKey::Address { address } => (String::new(), address.to_string()),
+                            ThrottleKey::Account { account } => (account.clone(), String::new()),
+                        };
+                        tr {
+                            td { (t.key.label()) }
+                            td.num { (t.failures) }
+                            td.num { (t.refused) }
+                            td { (utc(t.last_failure)) }
+                            td { @match t.blocked_until { Some(until) => (utc(until)), None => "—" } }
+                            td {
+                                form.inline method="post" action="/admin/throttles/lift" {
+                                    (csrf(current))
+                                    input type="hidden" name="kind" value=(t.key.kind());
+                                    input type="hidden" name="account" value=(account);
+                                    input type="hidden" name="address" value=(address);
+                                    button.small type="submit" { "Gỡ giới hạn" }
+                                }
+                            }
+                        }
+                    } }
+                }
+                @if throttles.len() > MAX_SHOWN { p.small { "… và " (throttles.len() - MAX_SHOWN) " giới hạn khác." } }
+            }
+        }
+    }
+}
+
+/// The most throttles the page lists.
+const MAX_SHOWN: usize = 200;
+
+fn utc(t: jiff::Timestamp) -> String {
+    let text = t.to_string();
+    text.get(..19).unwrap_or(&text).replace('T', " ")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ThrottleForm {
+    kind: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    address: String,
+}
+
+pub async fn throttle_lift(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Form(f): Form<ThrottleForm>,
+) -> Response {
+    let r = match ThrottleKey::parse(&f.kind, &f.account, &f.address) {
+        Ok(key) => {
+            let label = key.label();
+            state
+                .app
+                .lift_login_throttle(&current.session.actor, key)
+                .await
+                .map(|()| format!("Đã gỡ giới hạn đăng nhập: {label}."))
+        }
+        Err(e) => Err(e),
+    };
+    back("/admin/users", r)
 }

@@ -8,13 +8,14 @@
 mod accounts;
 mod attendance;
 mod audit;
+pub(crate) mod backup;
 mod congress;
 mod elections;
 mod home;
 mod login;
 mod roster;
 
-pub use accounts::{user_create, user_password, user_update, users_page};
+pub use accounts::{throttle_lift, user_create, user_password, user_update, users_page};
 pub use attendance::{absence, alternate, attendance_page, check_in, check_in_name, sitting_create};
 pub use audit::audit_page;
 pub use congress::{congress_page, congress_submit};
