@@ -4,11 +4,13 @@
 
 pub mod attendance;
 pub mod auth;
+pub mod backup;
 pub mod congress;
 pub mod counting;
 pub mod demo;
 pub mod elections;
 pub mod integrity;
+pub mod limits;
 pub mod record;
 pub mod roster;
 pub mod simulate;
@@ -305,12 +307,20 @@ pub struct App {
     clock: Arc<dyn Clock>,
     limiter: Arc<Mutex<auth::LoginLimiter>>,
     events: tokio::sync::broadcast::Sender<counting::Event>,
+    /// How many rounds this node has closed since it started (the automatic backup follows it).
+    closes: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
         let (events, _) = tokio::sync::broadcast::channel(256);
-        Self { store, clock, limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())), events }
+        let closes = Arc::new(tokio::sync::watch::Sender::new(0));
+        Self { store, clock, limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())), events, closes }
+    }
+
+    /// Changes each time a round is closed (a result recorded), for the backup taken after it.
+    pub fn watch_closes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.closes.subscribe()
     }
 
     /// Counting events (progress, results, publication), for live pages.

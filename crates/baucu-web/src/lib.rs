@@ -4,8 +4,12 @@
 
 mod api;
 mod counting;
+mod extract;
+pub mod gate;
 mod guard;
 mod pages;
+pub mod server;
+pub mod tls;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -13,9 +17,10 @@ use axum::http::Method;
 use axum::routing::MethodRouter;
 use baucu_app::{App, Permission};
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::sync::Arc;
 
 pub use guard::SESSION_COOKIE;
+pub use server::{Limits, ServeOptions, serve};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +41,23 @@ pub struct RouteSpec {
     pub access: Access,
     /// What it does, for the OpenAPI document.
     pub summary: &'static str,
+    /// The largest request body it reads, in bytes ([`DEFAULT_BODY_LIMIT`] unless set with
+    /// [`RouteSpec::limit`]); a larger one is answered 413 in Vietnamese.
+    pub body_limit: usize,
 }
 
+/// The body limit of a route that takes a form or JSON: far above any form of the application.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+/// The body limit of a route that takes a spreadsheet (the file and the multipart wrapping).
+pub const UPLOAD_BODY_LIMIT: usize = baucu_app::limits::XLSX_MAX_BYTES + 64 * 1024;
+
 impl RouteSpec {
+    /// The route with another body limit, in bytes.
+    pub fn limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
     /// Whether a request changes state (and so needs a CSRF token).
     pub fn mutates(&self) -> bool {
         !matches!(self.method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -52,12 +71,32 @@ impl RouteSpec {
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub app: App,
+    /// The public live-update streams open at once, in all and per address.
+    pub streams: Arc<gate::AddressGate>,
+}
+
+/// How the router is set up for the way the node serves.
+#[derive(Debug, Clone)]
+pub struct RouterOptions {
+    /// Served over HTTPS: every cookie gets `Secure`.
+    pub secure_cookies: bool,
+    pub streams: Arc<gate::AddressGate>,
+}
+
+impl Default for RouterOptions {
+    fn default() -> Self {
+        let limits = Limits::for_open_files(1024);
+        RouterOptions {
+            secure_cookies: false,
+            streams: gate::AddressGate::new(limits.streams, limits.streams_per_address),
+        }
+    }
 }
 
 type Route = (RouteSpec, MethodRouter<AppState>);
 
 fn spec(method: Method, path: &'static str, access: Access, summary: &'static str) -> RouteSpec {
-    RouteSpec { method, path, access, summary }
+    RouteSpec { method, path, access, summary, body_limit: DEFAULT_BODY_LIMIT }
 }
 
 /// Every route, with its access rule and handler.
@@ -88,7 +127,8 @@ fn table() -> Vec<Route> {
             get(pages::roster_template),
         ),
         (
-            spec(Method::POST, "/roster/import", Needs(EditRoster), "Nhập danh sách từ Excel"),
+            spec(Method::POST, "/roster/import", Needs(EditRoster), "Nhập danh sách từ Excel")
+                .limit(UPLOAD_BODY_LIMIT),
             post(pages::roster_import),
         ),
         (spec(Method::GET, "/roster/new", Needs(EditRoster), "Thêm một người"), get(pages::person_new)),
@@ -196,7 +236,19 @@ fn table() -> Vec<Route> {
             spec(Method::POST, "/admin/users/{id}/password", Needs(ManageUsers), "Đặt lại mật khẩu"),
             post(pages::user_password),
         ),
+        (
+            spec(Method::POST, "/admin/throttles/lift", Needs(ManageUsers), "Gỡ giới hạn đăng nhập"),
+            post(pages::throttle_lift),
+        ),
         (spec(Method::GET, "/audit", Needs(ViewSetup), "Nhật ký thao tác"), get(pages::audit_page)),
+        (
+            spec(Method::GET, "/backup", Needs(ManageCounting), "Sao lưu dữ liệu"),
+            get(pages::backup::backup_page),
+        ),
+        (
+            spec(Method::POST, "/backup", Needs(ManageCounting), "Tải về một bản sao lưu mới, đã kiểm tra"),
+            post(pages::backup::backup_download),
+        ),
         // Counting.
         (
             spec(Method::POST, "/elections/{id}/rounds", Needs(RunRounds), "Mở lần bầu thứ nhất"),
@@ -340,7 +392,8 @@ fn table() -> Vec<Route> {
                 "/api/roster/import",
                 Needs(EditRoster),
                 "Import a roster .xlsx (the request body); all or nothing",
-            ),
+            )
+            .limit(UPLOAD_BODY_LIMIT),
             post(api::roster_import),
         ),
         (
@@ -522,11 +575,17 @@ pub fn routes() -> Vec<RouteSpec> {
     table().into_iter().map(|(s, _)| s).collect()
 }
 
-/// The whole application as an axum router.
+/// The whole application as an axum router, as served over plain HTTP.
 pub fn router(app: App) -> Router {
-    let state = AppState { app };
+    router_with(app, RouterOptions::default())
+}
+
+/// The whole application as an axum router.
+pub fn router_with(app: App, options: RouterOptions) -> Router {
+    let state = AppState { app, streams: options.streams };
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for (spec, handler) in table() {
+        let handler = handler.layer(DefaultBodyLimit::max(spec.body_limit));
         let merged = match by_path.remove(spec.path) {
             Some(existing) => existing.merge(handler),
             None => handler,
@@ -539,18 +598,29 @@ pub fn router(app: App) -> Router {
     }
     router
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
-        .fallback(pages::not_found)
-        .layer(DefaultBodyLimit::max(20 * 1024 * 1024))
+        .fallback(guard::not_found)
+        .layer(axum::middleware::from_fn(extract::error_shape))
+        .layer(axum::middleware::map_response(move |response| {
+            secure_cookies(response, options.secure_cookies)
+        }))
         .with_state(state)
 }
 
-/// Serves the application on `listener` until `shutdown` completes.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: App,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+/// Over HTTPS, every cookie the node sets is `Secure`: a browser never sends it over plain HTTP.
+async fn secure_cookies(mut response: axum::response::Response, secure: bool) -> axum::response::Response {
+    if !secure {
+        return response;
+    }
+    use axum::http::header::SET_COOKIE;
+    let headers = response.headers_mut();
+    let cookies: Vec<String> =
+        headers.get_all(SET_COOKIE).iter().filter_map(|c| c.to_str().ok()).map(str::to_owned).collect();
+    headers.remove(SET_COOKIE);
+    // A cookie that is not text is not set at all rather than set without `Secure`.
+    for cookie in cookies {
+        if let Ok(value) = format!("{cookie}; Secure").parse() {
+            headers.append(SET_COOKIE, value);
+        }
+    }
+    response
 }

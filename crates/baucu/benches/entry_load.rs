@@ -4,7 +4,9 @@
 //! Run with `cargo bench -p baucu --bench entry_load`.
 //!
 //! The node runs in this process on a real SQLite file in a temporary directory; each operator is an
-//! OS thread with its own keep-alive HTTP/1.1 connection, as a browser would have.
+//! OS thread with its own keep-alive HTTP/1.1 connection, as a browser would have. The load runs
+//! twice: over plain HTTP, and over HTTPS with the certificate the node makes for itself (as
+//! `baucu serve` does by default), the client trusting that certificate as a workstation would.
 
 use baucu_app::{Actor, App, Role, SystemClock};
 use baucu_rules::Ballot;
@@ -14,25 +16,32 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// A connection's byte stream: a socket, or TLS over one.
+trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
 const OPERATORS: usize = 30;
 const BALLOTS_EACH: usize = 300;
 const PASSWORD: &str = "mật khẩu thử tải";
 
 struct Conn {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
+    reader: BufReader<Box<dyn Stream>>,
     addr: String,
 }
 
 impl Conn {
-    fn open(addr: &str) -> Self {
-        let stream = TcpStream::connect(addr).expect("connect");
-        stream.set_nodelay(true).expect("nodelay");
-        Conn {
-            reader: BufReader::new(stream.try_clone().expect("clone")),
-            writer: stream,
-            addr: addr.to_owned(),
-        }
+    fn open(addr: &str, tls: Option<&Arc<rustls::ClientConfig>>) -> Self {
+        let socket = TcpStream::connect(addr).expect("connect");
+        socket.set_nodelay(true).expect("nodelay");
+        let stream: Box<dyn Stream> = match tls {
+            None => Box::new(socket),
+            Some(config) => {
+                let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+                let client = rustls::ClientConnection::new(Arc::clone(config), name).expect("tls client");
+                Box::new(rustls::StreamOwned::new(client, socket))
+            }
+        };
+        Conn { reader: BufReader::new(stream), addr: addr.to_owned() }
     }
 
     /// One request on the kept-alive connection: (status, set-cookie, body).
@@ -53,7 +62,9 @@ impl Conn {
         }
         req.push_str("\r\n");
         req.push_str(body);
-        self.writer.write_all(req.as_bytes()).expect("write");
+        let writer = self.reader.get_mut();
+        writer.write_all(req.as_bytes()).expect("write");
+        writer.flush().expect("flush");
         let mut status_line = String::new();
         self.reader.read_line(&mut status_line).expect("status");
         let status = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -86,14 +97,41 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// A client that trusts the node's own certificate, as a workstation that was shown it would.
+fn trusting(cert: &std::path::Path) -> Arc<rustls::ClientConfig> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for der in CertificateDer::pem_file_iter(cert).expect("cert file") {
+        roots.add(der.expect("cert")).expect("root");
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Arc::new(
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
 fn main() {
+    let plain = load(false);
+    let secured = load(true);
+    if !(plain && secured) {
+        std::process::exit(1);
+    }
+}
+
+/// One load run; whether it stayed within budget.
+fn load(tls: bool) -> bool {
     let dir = tempfile::tempdir().expect("temp dir");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let store = baucu_app::baucu_store::Store::open(&dir.path().join("baucu.sqlite")).expect("store");
     let app = App::new(store, Arc::new(SystemClock));
     let system = Actor::system();
     // The demo congress, 30 operators, the committee's first round, 15 stacks of 2 entries.
-    let (addr, entries) = runtime.block_on(async {
+    let (addr, entries, client) = runtime.block_on(async {
         app.seed_demo().await.expect("demo");
         let mut ops = Vec::new();
         for i in 0..OPERATORS {
@@ -128,8 +166,14 @@ fn main() {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr").to_string();
-        tokio::spawn(baucu_web::serve(listener, app.clone(), std::future::pending()));
-        (addr, entries)
+        let identity = baucu_web::tls::load_or_create(dir.path(), &[]).expect("certificate");
+        let client = tls.then(|| trusting(&identity.cert_path));
+        let options = baucu_web::ServeOptions {
+            tls: tls.then(|| identity.config.clone()),
+            limits: baucu_web::Limits::for_this_process(),
+        };
+        tokio::spawn(baucu_web::serve(listener, app.clone(), options, std::future::pending()));
+        (addr, entries, client)
     });
     let usernames: Vec<String> = (0..OPERATORS).map(|i| format!("op{i}")).collect();
     let codes: Vec<String> =
@@ -142,10 +186,10 @@ fn main() {
         .iter()
         .enumerate()
         .map(|(i, &(entry, _))| {
-            let (addr, user, codes, ready) =
-                (addr.clone(), usernames[i].clone(), codes.clone(), ready.clone());
+            let (addr, user, codes, ready, client) =
+                (addr.clone(), usernames[i].clone(), codes.clone(), ready.clone(), client.clone());
             std::thread::spawn(move || {
-                let mut conn = Conn::open(&addr);
+                let mut conn = Conn::open(&addr, client.as_ref());
                 let login = format!("{{\"username\":\"{user}\",\"password\":\"{PASSWORD}\"}}");
                 let (status, cookie, body) = conn.call("POST", "/api/login", &[], &login);
                 assert_eq!(status, 200, "{body}");
@@ -180,7 +224,8 @@ fn main() {
     let rate = total as f64 / wall.as_secs_f64();
     let (p50, p99, max) = (percentile(&all, 0.50), percentile(&all, 0.99), all[total - 1]);
     println!(
-        "entry load: {OPERATORS} operators × {BALLOTS_EACH} ballots = {total} acknowledged, durable commits"
+        "entry load over {}: {OPERATORS} operators × {BALLOTS_EACH} ballots = {total} acknowledged, durable commits",
+        if tls { "HTTPS" } else { "plain HTTP" }
     );
     println!("  wall {:.2} s · {:.0} ballots/s (budget ≥ 500)", wall.as_secs_f64(), rate);
     println!(
@@ -206,9 +251,7 @@ fn main() {
         n
     });
     assert_eq!(stored, total, "every acknowledged ballot is stored");
-    if !ok {
-        std::process::exit(1);
-    }
+    ok
 }
 
 fn ms(d: Duration) -> f64 {

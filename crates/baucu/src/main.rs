@@ -1,6 +1,7 @@
 //! `baucu`: the command-line program. It parses arguments, does the IO, and hands every decision to
 //! the application layer and the rules engine.
 
+mod backup;
 mod evaluate;
 mod node;
 mod print;
@@ -32,6 +33,22 @@ enum Command {
         /// Tạo sẵn một đại hội mẫu (khi thư mục dữ liệu còn trống) để xem thử.
         #[arg(long)]
         demo: bool,
+        /// Chứng chỉ TLS (PEM) dùng thay cho chứng chỉ máy chủ tự tạo trong thư mục dữ liệu.
+        #[arg(long, requires = "tls_key", conflicts_with = "insecure_http")]
+        tls_cert: Option<PathBuf>,
+        /// Khóa riêng (PEM) của chứng chỉ ở --tls-cert.
+        #[arg(long, requires = "tls_cert", conflicts_with = "insecure_http")]
+        tls_key: Option<PathBuf>,
+        /// Phục vụ HTTP không mã hóa: mật khẩu đi qua mạng ở dạng rõ. Chỉ dùng khi thử trên một máy.
+        #[arg(long)]
+        insecure_http: bool,
+        /// Tự sao lưu vào thư mục "backups" trong thư mục dữ liệu sau mỗi chừng ấy phút (0: không
+        /// sao lưu định kỳ); luôn sao lưu sau mỗi lần bầu kết thúc.
+        #[arg(long, value_name = "PHÚT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1440))]
+        backup_every: u32,
+        /// Số bản tự sao lưu giữ lại (các bản mới nhất).
+        #[arg(long, value_name = "K", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10000))]
+        backup_keep: u32,
     },
     /// Tính một trường hợp (JSON) bằng bộ quy tắc: kết quả một lần bầu, kiểm tra danh sách, phiếu xin
     /// ý kiến, thứ tự tên. In câu trả lời JSON; mã thoát 2 khi dữ liệu sai.
@@ -69,13 +86,26 @@ enum Command {
         #[arg(long, default_value_t = baucu_app::simulate::DEFAULT_MEMBERS)]
         members: u32,
     },
-    /// Sao lưu cơ sở dữ liệu (được cả khi máy chủ đang chạy).
+    /// Sao lưu cơ sở dữ liệu (được cả khi máy chủ đang chạy), rồi kiểm tra bản sao như "audit verify".
     Backup {
         #[arg(long, default_value = "data")]
         data: PathBuf,
         /// Tệp sao lưu sẽ tạo (chưa tồn tại).
         #[arg(long)]
         to: PathBuf,
+    },
+    /// Khôi phục cơ sở dữ liệu từ một tệp sao lưu (khi máy chủ đã dừng): kiểm tra tệp trước, không
+    /// thay một cơ sở dữ liệu có nhật ký mới hơn tệp (trừ khi có --force), giữ lại cơ sở dữ liệu cũ.
+    Restore {
+        /// Tệp sao lưu (do "baucu backup", bản tự sao lưu trong "backups", hay tải từ trang web).
+        #[arg(long)]
+        from: PathBuf,
+        /// Thư mục dữ liệu khôi phục vào (tạo mới nếu chưa có).
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Vẫn khôi phục khi cơ sở dữ liệu hiện có mới hơn hay khác tệp sao lưu (nó vẫn được giữ lại).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -145,14 +175,32 @@ fn main() -> ExitCode {
             print::ballot(&case, &output, copies, &paper)
         }
         Command::Print { what: PrintCommand::Minutes { case, output } } => print::minutes(&case, &output),
-        Command::Serve { data, listen, demo } => node::run(node::serve(data, listen, demo)),
+        Command::Serve {
+            data,
+            listen,
+            demo,
+            tls_cert,
+            tls_key,
+            insecure_http,
+            backup_every,
+            backup_keep,
+        } => {
+            let transport = match (tls_cert, tls_key) {
+                _ if insecure_http => node::Transport::PlainHttp,
+                (Some(cert), Some(key)) => node::Transport::GivenCertificate { cert, key },
+                _ => node::Transport::OwnCertificate,
+            };
+            let automatic = backup::Automatic { every_minutes: backup_every, keep: backup_keep as usize };
+            node::run(node::serve(data, listen, demo, transport, automatic))
+        }
         Command::User { command: UserCommand::Add { username, role, name, password, data } } => {
             node::run(node::user_add(data, username, role, name, password))
         }
         Command::Audit { command: AuditCommand::Verify { data, expect_head } } => {
             node::run(node::audit_verify(data, expect_head))
         }
-        Command::Backup { data, to } => node::run(node::backup(data, to)),
+        Command::Backup { data, to } => node::run(backup::backup(data, to)),
+        Command::Restore { from, data, force } => node::run(backup::restore(from, data, force)),
         Command::Simulate { data, seed, members } => node::run(simulate::run(data, seed, members)),
     }
 }

@@ -1,4 +1,5 @@
-//! The commands that work on a node's data directory: serve, user add, audit verify, backup.
+//! The commands that work on a node's data directory: serve, user add, audit verify (backup and
+//! restore: `crate::backup`).
 
 use baucu_app::baucu_store::Store;
 use baucu_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
@@ -42,23 +43,45 @@ fn init_logs() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
 }
 
-fn lan_addresses(listen: SocketAddr) -> Vec<String> {
+/// The node's IPv4 addresses on the LAN, or the one it listens on when that is not "every address".
+fn lan_addresses(listen: SocketAddr) -> Vec<std::net::IpAddr> {
     if !listen.ip().is_unspecified() {
-        return vec![format!("http://{listen}/")];
+        return vec![listen.ip()];
     }
-    let mut urls: Vec<String> = if_addrs::get_if_addrs()
+    let mut ips: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
         .unwrap_or_default()
         .into_iter()
-        .filter(|i| i.ip().is_ipv4())
-        .map(|i| format!("http://{}:{}/", i.ip(), listen.port()))
+        .map(|i| i.ip())
+        .filter(|ip| ip.is_ipv4())
         .collect();
-    urls.sort();
-    urls
+    ips.sort();
+    ips.dedup();
+    ips
 }
 
-pub async fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<ExitCode, String> {
+/// How the node talks to the hall's browsers.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// HTTPS with the certificate the node made for itself (kept in the data folder).
+    OwnCertificate,
+    /// HTTPS with a certificate the office was given.
+    GivenCertificate { cert: PathBuf, key: PathBuf },
+    /// Plain HTTP (`--insecure-http`): for trying the node out on one machine.
+    PlainHttp,
+}
+
+pub async fn serve(
+    data: PathBuf,
+    listen: SocketAddr,
+    demo: bool,
+    transport: Transport,
+    automatic: crate::backup::Automatic,
+) -> Result<ExitCode, String> {
     init_logs();
+    // The data folder is this node's alone while it serves (restore and a second serve refuse).
+    let _lock = crate::backup::lock_folder(&data, crate::backup::Holder::Serve)?;
     let app = open(&data)?;
+    crate::backup::start_automatic(&app, automatic);
     if let Some(password) = app.ensure_admin().await.map_err(|e| e.message())? {
         println!("Đã tạo tài khoản quản trị: tên đăng nhập \"admin\", mật khẩu một lần \"{password}\".");
         println!("Hãy đăng nhập và tạo tài khoản cho từng người; ghi lại mật khẩu này ở nơi an toàn.");
@@ -84,16 +107,46 @@ pub async fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<Exit
         .await
         .map_err(|e| format!("không lắng nghe được ở {listen}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let addresses = lan_addresses(bound);
+    let tls = match &transport {
+        Transport::PlainHttp => None,
+        Transport::OwnCertificate => {
+            let names: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+            Some(baucu_web::tls::load_or_create(&data, &names)?)
+        }
+        Transport::GivenCertificate { cert, key } => Some(baucu_web::tls::load(cert, key)?),
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     println!("baucu đang chạy. Trên các máy trong hội trường, mở trình duyệt tới:");
-    for url in lan_addresses(bound) {
-        println!("  {url}");
+    for ip in &addresses {
+        println!("  {scheme}://{}/", SocketAddr::new(*ip, bound.port()));
     }
+    match &tls {
+        Some(identity) => {
+            if identity.created {
+                println!("Đã tạo chứng chỉ mã hóa cho máy chủ: {}", identity.cert_path.display());
+            }
+            println!("Dấu vân tay chứng chỉ (SHA-256) của máy chủ:");
+            println!("  {}", identity.fingerprint);
+            println!(
+                "Trình duyệt sẽ báo chứng chỉ tự ký: trên mỗi máy, trước khi đăng nhập, xem chứng chỉ và so dấu vân tay với dòng trên; khớp mới bấm tiếp tục."
+            );
+        }
+        None => println!(
+            "CHÚ Ý: đang phục vụ HTTP không mã hóa (--insecure-http): mật khẩu đi qua mạng ở dạng rõ. Chỉ dùng để thử trên một máy."
+        ),
+    }
+    println!("Dừng máy chủ: bấm Ctrl+C trong cửa sổ này (các phiếu đã ghi không mất).");
     tracing::info!(%bound, data = %data.display(), "serving");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("stopping");
     };
-    baucu_web::serve(listener, app.clone(), shutdown).await.map_err(|e| e.to_string())?;
+    let options = baucu_web::ServeOptions {
+        tls: tls.map(|identity| identity.config),
+        limits: baucu_web::Limits::for_this_process(),
+    };
+    baucu_web::serve(listener, app.clone(), options, shutdown).await.map_err(|e| e.to_string())?;
     app.store().close();
     Ok(ExitCode::SUCCESS)
 }
@@ -149,15 +202,4 @@ pub async fn audit_verify(data: PathBuf, expect_head: Option<String>) -> Result<
         println!("  … và {} vấn đề khác.", report.unlisted);
     }
     Ok(ExitCode::from(1))
-}
-
-pub async fn backup(data: PathBuf, to: PathBuf) -> Result<ExitCode, String> {
-    if to.exists() {
-        return Err(format!("tệp {} đã có; chọn tên khác", to.display()));
-    }
-    let app = open(&data)?;
-    app.store().backup_to(to.clone()).await.map_err(|e| format!("sao lưu không được: {e}"))?;
-    app.store().close();
-    println!("Đã sao lưu vào {}.", to.display());
-    Ok(ExitCode::SUCCESS)
 }

@@ -27,6 +27,14 @@
       if (again) { again = false; refresh(); }
     }
   };
-  const source = new EventSource(me.dataset.events);
-  source.onmessage = refresh;
+  // A node with too many live screens answers 503 and the browser gives the stream up: try again
+  // later, catching up on what was missed.
+  const connect = () => {
+    const source = new EventSource(me.dataset.events);
+    source.onmessage = refresh;
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) setTimeout(() => { refresh(); connect(); }, 30000);
+    };
+  };
+  connect();
 })();

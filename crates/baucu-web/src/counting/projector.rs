@@ -4,41 +4,64 @@
 use super::{outcome_label, percent};
 use crate::AppState;
 use crate::pages::app_error;
-use axum::extract::{Path, State};
-use axum::http::header;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use baucu_app::counting::Round;
 use maud::{Markup, html};
 use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 const LIVE_JS: &str = include_str!("../assets/live.js");
 
-pub async fn round_events(State(state): State<AppState>, Path(id): Path<i64>) -> impl IntoResponse {
-    events(state, move |e| e.round_id == id)
+pub async fn round_events(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    events(state, &request, move |e| e.round_id == id)
 }
 
-pub async fn results_events(State(state): State<AppState>) -> impl IntoResponse {
-    events(state, |e| e.published)
+pub async fn results_events(State(state): State<AppState>, request: Request) -> Response {
+    events(state, &request, |e| e.published)
 }
 
+/// A live stream holds a connection for as long as the page is open, so streams are counted in all
+/// and per address (`AppState::streams`); one over the cap is told to come back later.
 fn events(
     state: AppState,
+    request: &Request,
     keep: impl Fn(&baucu_app::counting::Event) -> bool + Send + 'static,
-) -> Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>> {
+) -> Response {
+    // Without the peer's address (a request not from the listener), all such streams share one.
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let pass = match state.streams.try_enter(address) {
+        Ok(pass) => pass,
+        Err(_) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "30")],
+                "Máy chủ đang có quá nhiều màn hình theo dõi trực tiếp. Hãy tải lại trang sau ít phút.",
+            )
+                .into_response();
+        }
+    };
     let rx = state.app.subscribe();
-    let stream = futures_util::stream::unfold((rx, keep), |(mut rx, keep)| async move {
+    let stream = futures_util::stream::unfold((rx, keep, pass), |(mut rx, keep, pass)| async move {
         loop {
             match rx.recv().await {
                 Ok(e) if keep(&e) => {
-                    return Some((Ok(SseEvent::default().data(e.round_id.to_string())), (rx, keep)));
+                    return Some((
+                        Ok::<_, Infallible>(SseEvent::default().data(e.round_id.to_string())),
+                        (rx, keep, pass),
+                    ));
                 }
                 Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
             }
         }
     });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    Sse::new(stream).keep_alive(KeepAlive::default()).into_response()
 }
 
 pub async fn live_script() -> Response {

@@ -32,27 +32,40 @@ impl Drop for Server {
     }
 }
 
+/// Starts `baucu serve` over plain HTTP (`--insecure-http`), which the raw-socket client here
+/// speaks; `tests/tls.rs` starts it as the hall does, over HTTPS.
 pub fn start(data: &Path, demo: bool) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baucu"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"]).arg(data);
+    start_command(Command::new(env!("CARGO_BIN_EXE_baucu")), data, demo)
+}
+
+/// [`start`] through `cmd`, a command that runs the binary (e.g. `prlimit … baucu`).
+pub fn start_command(mut cmd: Command, data: &Path, demo: bool) -> Server {
+    cmd.args(["serve", "--insecure-http", "--listen", "127.0.0.1:0", "--data"]).arg(data);
     if demo {
         cmd.arg("--demo");
     }
     let mut child = cmd.env("RUST_LOG", "warn").stdout(Stdio::piped()).spawn().expect("start baucu serve");
     let stdout = child.stdout.take().expect("stdout");
     let mut admin_password = None;
-    for line in BufReader::new(stdout).lines() {
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
         let line = line.expect("stdout line");
         if let Some(rest) = line.split("mật khẩu một lần \"").nth(1) {
             admin_password = rest.split('"').next().map(str::to_owned);
         }
         if let Some(addr) = line.trim().strip_prefix("http://") {
+            drain(lines);
             return Server { child, addr: addr.trim_end_matches('/').to_owned(), admin_password };
         }
     }
     let _ = child.kill();
     let _ = child.wait();
     panic!("baucu serve did not print its address");
+}
+
+/// Reads what the node still prints, so that it never writes into a closed pipe.
+pub fn drain(lines: impl Iterator<Item = std::io::Result<String>> + Send + 'static) {
+    std::thread::spawn(move || lines.take_while(Result::is_ok).for_each(drop));
 }
 
 /// One HTTP/1.1 exchange on a fresh connection: (status, set-cookie, body).
@@ -183,6 +196,16 @@ pub fn small_congress(data: &Path, papers: usize) -> (Server, i64, i64, [i64; 2]
 /// [`small_congress`] with another list (names in ballot order; the same name may stand twice: each
 /// is a different person of the roster, with a different birth date).
 pub fn small_congress_with(data: &Path, candidates: &[&str], papers: usize) -> (Server, i64, i64, [i64; 2]) {
+    small_congress_started(data, candidates, papers, |data| start(data, false))
+}
+
+/// [`small_congress_with`] on a server started by `starter` (e.g. under a lower open-file limit).
+pub fn small_congress_started(
+    data: &Path,
+    candidates: &[&str],
+    papers: usize,
+    starter: impl FnOnce(&Path) -> Server,
+) -> (Server, i64, i64, [i64; 2]) {
     for (user, role, name) in SMALL_ACCOUNTS {
         let out = Command::new(env!("CARGO_BIN_EXE_baucu"))
             .args([
@@ -202,7 +225,7 @@ pub fn small_congress_with(data: &Path, candidates: &[&str], papers: usize) -> (
             .expect("user add");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let server = start(data, false);
+    let server = starter(data);
     let org = Client::login(&server.addr, "org", SMALL_PASSWORD);
     org.call(
         "PUT",
