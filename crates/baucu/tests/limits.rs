@@ -303,7 +303,14 @@ fn slow_refused_roster(people: u32) -> Vec<u8> {
 #[test]
 fn entry_answers_while_an_import_runs_and_a_second_import_is_told_to_wait() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (server, _, _, entries) = small_congress(&dir.path().join("data"), 4);
+    // One async worker thread: an import read on it would stall every other request until it ends;
+    // read on the blocking pool, the entry screen keeps its answers coming.
+    let (server, _, _, entries) =
+        support::small_congress_started(&dir.path().join("data"), &support::SMALL_CANDIDATES, 4, |data| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_baucu"));
+            cmd.env("TOKIO_WORKER_THREADS", "1");
+            support::start_command(cmd, data, false)
+        });
     let org = Client::login(&server.addr, "org", SMALL_PASSWORD);
     let op1 = Client::login(&server.addr, "op1", SMALL_PASSWORD);
     let file = Arc::new(slow_refused_roster(19_000));

@@ -619,3 +619,43 @@ fn every_api_rejection_answers_the_json_error() {
         assert!(r.status >= 400 && r.is_html(), "{method} {path}: {r:?}");
     }
 }
+
+#[test]
+fn notices_on_pages_are_only_those_the_node_wrote() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = support::start(dir.path(), true);
+    let org = Client::login(&server.addr, "bantochuc", support::DEMO_PASSWORD);
+    let cookie = [("cookie", org.cookie.as_str())];
+    // A link someone made, sent round the hall: its text never appears on the page.
+    let forged = "M%C3%A1y%20ch%E1%BB%A7%20h%E1%BB%8Fng%2C%20h%C3%A3y%20g%E1%BB%8Di%200912";
+    for path in [
+        format!("/attendance?err={forged}"),
+        format!("/attendance?ok={forged}&sig=00"),
+        format!("/roster?err={forged}&sig={}", "ab".repeat(32)),
+        format!("/elections?ok={forged}"),
+    ] {
+        let page = send_from("127.0.0.1", &server.addr, "GET", &path, &cookie, b"");
+        assert_eq!(page.status, 200, "{path}: {:?}", page.header("location"));
+        assert!(!page.text().contains("hãy gọi 0912"), "{path} shows a forged notice");
+    }
+    // What the node itself says after an action is shown, and only with its own MAC.
+    let form =
+        serde_urlencoded::to_string([("name", "Phiên chiều"), ("_csrf", org.csrf.as_str())]).expect("form");
+    let done = send_from(
+        "127.0.0.1",
+        &server.addr,
+        "POST",
+        "/attendance/sittings",
+        &[("cookie", org.cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    );
+    let location = done.header("location").expect("redirect after the action").to_owned();
+    assert!(location.contains("sig="), "{location}");
+    let page = send_from("127.0.0.1", &server.addr, "GET", &location, &cookie, b"");
+    assert!(page.text().contains("Đã thêm Phiên chiều."), "{}", page.text());
+    // The same MAC on other words does not pass.
+    let altered = location.replace("Phi%C3%AAn", "Phien").replace("Phi%C3%AA", "Phie");
+    assert_ne!(altered, location, "{location}");
+    let page = send_from("127.0.0.1", &server.addr, "GET", &altered, &cookie, b"");
+    assert!(!page.text().contains("Đã thêm Phie"), "{}", page.text());
+}

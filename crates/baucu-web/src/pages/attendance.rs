@@ -2,7 +2,7 @@
 //! and the base of the result that follows from them.
 
 use super::login::safe_next;
-use super::{Notice, app_error, back, csrf, layout};
+use super::{Notice, NoticeQuery, app_error, back, csrf, layout};
 use crate::AppState;
 use crate::guard::Current;
 use axum::extract::{Query, State};
@@ -23,6 +23,8 @@ pub struct AttendanceQuery {
     ok: Option<String>,
     #[serde(default)]
     err: Option<String>,
+    #[serde(default)]
+    sig: Option<String>,
 }
 
 fn attendance_view(current: &Current, a: &Attendance, kind: Option<AssemblyKind>, notice: &Notice) -> Markup {
@@ -148,7 +150,13 @@ pub async fn attendance_page(
 ) -> Response {
     let kind = state.app.congress().await.ok().flatten().map(|c| c.assembly_kind);
     match state.app.attendance(&current.session.actor, q.sitting).await {
-        Ok(a) => attendance_view(&current, &a, kind, &Notice { ok: q.ok, err: q.err }).into_response(),
+        Ok(a) => attendance_view(
+            &current,
+            &a,
+            kind,
+            &Notice::from(NoticeQuery { ok: q.ok, err: q.err, sig: q.sig }),
+        )
+        .into_response(),
         Err(AppError::Conflict(m)) => back("/congress", Err(AppError::Conflict(m))),
         Err(e) => app_error(e),
     }

@@ -38,13 +38,53 @@ use serde::Deserialize;
 
 const STYLE: &str = include_str!("../assets/style.css");
 
-/// A message at the top of a page: what just happened, or what went wrong.
+/// A message at the top of a page: what just happened, or what went wrong. It travels in the
+/// address of the redirect after an action (`?ok=…&sig=…`, made by [`back`]) with a MAC under a key
+/// this process drew when it started, and a page shows it only when the MAC holds: never text that
+/// someone wrote into a link ("Máy chủ hỏng, hãy gọi số …").
 #[derive(Debug, Default, Deserialize)]
+#[serde(from = "NoticeQuery")]
 pub struct Notice {
+    pub ok: Option<String>,
+    pub err: Option<String>,
+}
+
+/// A notice as it comes in the query string, before its MAC is checked.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeQuery {
     #[serde(default)]
     pub ok: Option<String>,
     #[serde(default)]
     pub err: Option<String>,
+    #[serde(default)]
+    pub sig: Option<String>,
+}
+
+impl From<NoticeQuery> for Notice {
+    fn from(q: NoticeQuery) -> Notice {
+        let genuine = |kind: &str, text: Option<String>| {
+            text.filter(|t| q.sig.as_deref().is_some_and(|sig| notice_mac_holds(kind, t, sig)))
+        };
+        Notice { ok: genuine("ok", q.ok.clone()), err: genuine("err", q.err.clone()) }
+    }
+}
+
+fn notice_mac(kind: &str, text: &str) -> Option<hmac::Hmac<sha2::Sha256>> {
+    use hmac::KeyInit;
+    use hmac::Mac;
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(baucu_app::auth::random_token);
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key.as_bytes()).ok()?;
+    mac.update(kind.as_bytes());
+    mac.update(&[0]);
+    mac.update(text.as_bytes());
+    Some(mac)
+}
+
+fn notice_mac_holds(kind: &str, text: &str, sig: &str) -> bool {
+    use hmac::Mac;
+    let Ok(sig) = hex::decode(sig) else { return false };
+    notice_mac(kind, text).is_some_and(|mac| mac.verify_slice(&sig).is_ok())
 }
 
 pub(super) fn vn_date(d: Option<jiff::civil::Date>) -> String {
@@ -61,7 +101,13 @@ pub(crate) fn back(to: &str, result: Result<String, AppError>) -> Response {
         Ok(m) => ("ok", m),
         Err(e) => ("err", e.message()),
     };
-    let query = serde_urlencoded::to_string([(key, text.as_str())]).unwrap_or_default();
+    let sig = notice_mac(key, &text).map(|mac| {
+        use hmac::Mac;
+        hex::encode(mac.finalize().into_bytes())
+    });
+    let query =
+        serde_urlencoded::to_string([(key, text.as_str()), ("sig", sig.as_deref().unwrap_or_default())])
+            .unwrap_or_default();
     let sep = if to.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{to}{sep}{query}")).into_response()
 }

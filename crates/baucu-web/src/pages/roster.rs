@@ -1,7 +1,7 @@
 //! The roster of members and delegates: the list and search, the Excel template and import, and the
 //! form to add or edit one person.
 
-use super::{Notice, app_error, back, csrf, layout, vn_date};
+use super::{Notice, NoticeQuery, app_error, back, csrf, layout, vn_date};
 use crate::AppState;
 use crate::guard::{CSRF_FIELD, Current};
 use axum::extract::{Multipart, Path, Query, State};
@@ -24,6 +24,8 @@ pub struct RosterQuery {
     ok: Option<String>,
     #[serde(default)]
     err: Option<String>,
+    #[serde(default)]
+    sig: Option<String>,
 }
 
 fn flags(p: &Person) -> String {
@@ -121,9 +123,14 @@ pub async fn roster_page(
         state.app.search_persons(&current.session.actor, &query, 10_000).await
     };
     match people {
-        Ok(people) => {
-            roster_view(&current, &people, &query, &Notice { ok: q.ok, err: q.err }, &[]).into_response()
-        }
+        Ok(people) => roster_view(
+            &current,
+            &people,
+            &query,
+            &Notice::from(NoticeQuery { ok: q.ok, err: q.err, sig: q.sig }),
+            &[],
+        )
+        .into_response(),
         Err(e) => app_error(e),
     }
 }
