@@ -8,6 +8,9 @@
 //! twice: over plain HTTP, and over HTTPS with the certificate the node makes for itself (as
 //! `baucu serve` does by default), the client trusting that certificate as a workstation would.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use baucu_app::{Actor, App, Role, SystemClock};
 use baucu_rules::Ballot;
 use baucu_rules::sample::strike_ballots;
@@ -97,24 +100,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// A client that trusts the node's own certificate, as a workstation that was shown it would.
-fn trusting(cert: &std::path::Path) -> Arc<rustls::ClientConfig> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject;
-    let mut roots = rustls::RootCertStore::empty();
-    for der in CertificateDer::pem_file_iter(cert).expect("cert file") {
-        roots.add(der.expect("cert")).expect("root");
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Arc::new(
-        rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    )
-}
-
 fn main() {
     let plain = load(false);
     let secured = load(true);
@@ -167,7 +152,7 @@ fn load(tls: bool) -> bool {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr").to_string();
         let identity = baucu_web::tls::load_or_create(dir.path(), &[]).expect("certificate");
-        let client = tls.then(|| trusting(&identity.cert_path));
+        let client = tls.then(|| support::trusting(&identity.cert_path));
         let options = baucu_web::ServeOptions {
             tls: tls.then(|| identity.config.clone()),
             limits: baucu_web::Limits::for_this_process(),

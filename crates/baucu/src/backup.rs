@@ -281,6 +281,13 @@ pub struct Automatic {
     pub keep: usize,
 }
 
+impl Default for Automatic {
+    /// What `baucu serve` does without `--backup-every/--backup-keep`.
+    fn default() -> Self {
+        Automatic { every_minutes: 10, keep: 20 }
+    }
+}
+
 /// Starts the automatic copies of a serving node: every `every_minutes`, and after every round the
 /// node closes, into `DATA/backups/baucu-<UTC time>.sqlite` (the time of the app's clock), keeping
 /// the newest `keep`. A copy that fails is logged; the node carries on.

@@ -16,12 +16,20 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "baucu", version, about, long_about = None)]
 struct Cli {
+    /// Không có lệnh nào (như khi bấm đúp vào baucu.exe): chạy máy chủ như lệnh "start".
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Chạy máy chủ như khi bấm đúp vào chương trình: dữ liệu trong thư mục "baucu-du-lieu" cạnh
+    /// chương trình (hoặc trong Documents), cổng 8080 (hoặc cổng trống kế tiếp), HTTPS, tự mở trình duyệt.
+    Start {
+        /// Không tự mở trình duyệt.
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Chạy máy chủ đại hội: các máy trong hội trường mở trang web qua mạng nội bộ.
     Serve {
         /// Thư mục dữ liệu (chứa tệp cơ sở dữ liệu SQLite).
@@ -169,7 +177,17 @@ enum AuditCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        // Started from Explorer: the window closes with the program, so a failure waits for Enter.
+        let code = start(true);
+        if code != ExitCode::SUCCESS {
+            println!("Bấm Enter để đóng cửa sổ này.");
+            let _ = std::io::stdin().read_line(&mut String::new());
+        }
+        return code;
+    };
+    match command {
+        Command::Start { no_browser } => start(!no_browser),
         Command::Evaluate { file } => evaluate::run(&file),
         Command::Print { what: PrintCommand::Ballot { case, output, copies, paper } } => {
             print::ballot(&case, &output, copies, &paper)
@@ -191,7 +209,15 @@ fn main() -> ExitCode {
                 _ => node::Transport::OwnCertificate,
             };
             let automatic = backup::Automatic { every_minutes: backup_every, keep: backup_keep as usize };
-            node::run(node::serve(data, listen, demo, transport, automatic))
+            node::run(node::serve(node::ServeConfig {
+                data,
+                listen,
+                try_next_ports: false,
+                demo,
+                transport,
+                automatic,
+                open_browser: false,
+            }))
         }
         Command::User { command: UserCommand::Add { username, role, name, password, data } } => {
             node::run(node::user_add(data, username, role, name, password))
@@ -203,4 +229,24 @@ fn main() -> ExitCode {
         Command::Restore { from, data, force } => node::run(backup::restore(from, data, force)),
         Command::Simulate { data, seed, members } => node::run(simulate::run(data, seed, members)),
     }
+}
+
+/// The node as a double-click starts it.
+fn start(open_browser: bool) -> ExitCode {
+    let data = match node::double_click_data() {
+        Ok(data) => data,
+        Err(message) => {
+            eprintln!("baucu: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    node::run(node::serve(node::ServeConfig {
+        data,
+        listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
+        try_next_ports: true,
+        demo: false,
+        transport: node::Transport::OwnCertificate,
+        automatic: backup::Automatic::default(),
+        open_browser,
+    }))
 }

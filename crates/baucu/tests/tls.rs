@@ -5,15 +5,14 @@
 
 mod support;
 
+use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use support::{DEMO_PASSWORD, Server};
+use support::{DEMO_PASSWORD, Server, https, split_reply as split};
 
 /// A node started as the hall runs it, with what it printed.
 struct Secured {
@@ -61,34 +60,6 @@ fn der_of(cert: &Path) -> CertificateDer<'static> {
 
 fn browser_fingerprint(der: &[u8]) -> String {
     Sha256::digest(der).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
-}
-
-/// One HTTPS exchange, trusting only `cert`: (status, head, body).
-fn https(addr: &str, cert: &Path, request: &str) -> (u16, String, String) {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(der_of(cert)).expect("root");
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from("localhost").expect("name");
-    let client = rustls::ClientConnection::new(Arc::new(config), name).expect("client");
-    let mut stream = rustls::StreamOwned::new(client, TcpStream::connect(addr).expect("connect"));
-    stream.write_all(request.as_bytes()).expect("write");
-    let mut raw = Vec::new();
-    // The node closes the connection after answering (Connection: close); a TLS close without
-    // close_notify is reported as an error after the data, which is fine here.
-    let _ = stream.read_to_end(&mut raw);
-    split(&raw)
-}
-
-fn split(raw: &[u8]) -> (u16, String, String) {
-    let text = String::from_utf8_lossy(raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, head.to_owned(), body.to_owned())
 }
 
 fn login_request(addr: &str) -> String {

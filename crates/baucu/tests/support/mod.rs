@@ -63,6 +63,46 @@ pub fn start_command(mut cmd: Command, data: &Path, demo: bool) -> Server {
     panic!("baucu serve did not print its address");
 }
 
+/// A client that trusts only the certificate in the PEM file `cert`, as a workstation that was
+/// shown it would (the server name checked is `localhost`, which the node's own certificate has).
+pub fn trusting(cert: &Path) -> std::sync::Arc<rustls::ClientConfig> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for der in CertificateDer::pem_file_iter(cert).expect("certificate file") {
+        roots.add(der.expect("certificate")).expect("root");
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    std::sync::Arc::new(
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
+/// One request over HTTPS on a fresh connection, trusting only `cert`: (status, head, body). The
+/// request is written as given (it should say `Connection: close`).
+pub fn https(addr: &str, cert: &Path, request: &str) -> (u16, String, String) {
+    let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+    let client = rustls::ClientConnection::new(trusting(cert), name).expect("client");
+    let mut stream = rustls::StreamOwned::new(client, TcpStream::connect(addr).expect("connect"));
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut raw = Vec::new();
+    // A node that closes without TLS's close_notify is reported as an error after the data.
+    let _ = stream.read_to_end(&mut raw);
+    split_reply(&raw)
+}
+
+/// An HTTP answer as (status, head, body).
+pub fn split_reply(raw: &[u8]) -> (u16, String, String) {
+    let text = String::from_utf8_lossy(raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_owned(), body.to_owned())
+}
+
 /// Reads what the node still prints, so that it never writes into a closed pipe.
 pub fn drain(lines: impl Iterator<Item = std::io::Result<String>> + Send + 'static) {
     std::thread::spawn(move || lines.take_while(Result::is_ok).for_each(drop));
@@ -199,6 +239,11 @@ pub fn small_congress_with(data: &Path, candidates: &[&str], papers: usize) -> (
     small_congress_started(data, candidates, papers, |data| start(data, false))
 }
 
+/// The command that runs the `baucu` binary cargo built for these tests.
+pub fn baucu() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_baucu"))
+}
+
 /// [`small_congress_with`] on a server started by `starter` (e.g. under a lower open-file limit).
 pub fn small_congress_started(
     data: &Path,
@@ -206,8 +251,20 @@ pub fn small_congress_started(
     papers: usize,
     starter: impl FnOnce(&Path) -> Server,
 ) -> (Server, i64, i64, [i64; 2]) {
+    small_congress_by(data, candidates, papers, &baucu, starter)
+}
+
+/// [`small_congress_started`] with the accounts made by the program `binary` runs (e.g. the Windows
+/// exe under Wine).
+pub fn small_congress_by(
+    data: &Path,
+    candidates: &[&str],
+    papers: usize,
+    binary: &dyn Fn() -> Command,
+    starter: impl FnOnce(&Path) -> Server,
+) -> (Server, i64, i64, [i64; 2]) {
     for (user, role, name) in SMALL_ACCOUNTS {
-        let out = Command::new(env!("CARGO_BIN_EXE_baucu"))
+        let out = binary()
             .args([
                 "user",
                 "add",
