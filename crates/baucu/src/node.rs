@@ -182,7 +182,7 @@ pub async fn serve(config: ServeConfig) -> Result<ExitCode, String> {
     );
     tracing::info!(%bound, data = %data.display(), "serving");
     if config.open_browser {
-        open_browser(&format!("{scheme}://localhost:{}/", bound.port()));
+        open_browser(&format!("{scheme}://localhost:{}/login", bound.port()));
     }
     let shutdown = async {
         stop_requested().await;

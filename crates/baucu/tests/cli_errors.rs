@@ -1,9 +1,9 @@
 //! Bad input through the real binary: every case below must exit with status 2, print the documented
 //! error JSON on stdout and a sentence on stderr, and never panic.
 
+mod support;
+
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 const ROUND: &str = r#"{"kind":"round","assembly":{"type":"members_congress","summoned":10,"present":10},
   "election":{"body":"committee","seats":2,"candidates":["An","Bình","Chi"]},"ballots_issued":10,"ballots":BALLOTS}"#;
@@ -13,18 +13,9 @@ fn round(ballots: &str) -> String {
 }
 
 fn run_stdin(input: &[u8]) -> (Option<i32>, Value, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baucu"))
-        .args(["evaluate", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn baucu");
-    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
-    let stdout = String::from_utf8(out.stdout).expect("utf-8 stdout");
+    let (code, stdout, stderr) = support::evaluate_stdin(input);
     let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {stdout}"));
-    (out.status.code(), json, String::from_utf8_lossy(&out.stderr).into_owned())
+    (code, json, stderr)
 }
 
 #[test]
@@ -73,10 +64,7 @@ fn bad_input_exits_2_with_the_documented_error() {
 fn invalid_utf8_and_a_missing_file_are_errors_too() {
     let (status, json, _) = run_stdin(b"{\"kind\":\"order\",\"names\":[\"\xff\"]}");
     assert_eq!((status, json["error"]["code"].as_str()), (Some(2), Some("invalid_input")));
-    let out = Command::new(env!("CARGO_BIN_EXE_baucu"))
-        .args(["evaluate", "/nonexistent/case.json"])
-        .output()
-        .expect("run");
+    let out = support::baucu().args(["evaluate", "/nonexistent/case.json"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["error"]["code"], "invalid_input");

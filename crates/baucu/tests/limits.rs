@@ -470,16 +470,8 @@ fn texts_and_counts_over_their_limits_are_refused_in_vietnamese() {
 }
 
 fn evaluate(input: &[u8]) -> (Option<i32>, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_baucu"))
-        .args(["evaluate", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn baucu");
-    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
-    (out.status.code(), serde_json::from_slice(&out.stdout).expect("JSON answer"))
+    let (code, stdout, _) = support::evaluate_stdin(input);
+    (code, serde_json::from_str(&stdout).expect("JSON answer"))
 }
 
 #[test]

@@ -133,25 +133,7 @@ fn exchange(
 
 /// Accounts made before the first start (as `small_congress` does), then the node.
 fn node_with_accounts(data: &Path) -> Server {
-    for (user, role, name) in SMALL_ACCOUNTS {
-        let out = Command::new(env!("CARGO_BIN_EXE_baucu"))
-            .args([
-                "user",
-                "add",
-                user,
-                "--role",
-                role,
-                "--name",
-                name,
-                "--password",
-                SMALL_PASSWORD,
-                "--data",
-            ])
-            .arg(data)
-            .output()
-            .expect("user add");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
+    support::add_small_accounts(data, &support::baucu);
     support::start(data, false)
 }
 

@@ -9,7 +9,8 @@
 //! * `windows_node_counts_a_round_under_wine`: accounts made with `baucu.exe user add`; through the
 //!   HTTP API the congress, roster, attendance, a round keyed twice and closed; the minutes PDF
 //!   downloaded and read back; stopped with Ctrl+C, restarted with the result intact, and
-//!   `baucu.exe audit verify` says intact.
+//!   `baucu.exe audit verify` says intact; `baucu.exe backup` to a folder with Vietnamese letters,
+//!   `baucu.exe restore` into another, verified there.
 //!
 //! Without `BAUCU_WINDOWS_EXE` the tests say so and skip, unless `BAUCU_WINDOWS_TESTS=required`
 //! (as `scripts/test` sets), when they fail instead.
@@ -225,11 +226,30 @@ fn windows_node_counts_a_round_under_wine() {
     let head = Client::login(&again.addr, "head", SMALL_PASSWORD);
     assert_eq!(head.get(&format!("/api/rounds/{round}"))["round"]["result"], result);
     stop(again);
-    let mut verify =
-        run().args(["audit", "verify", "--data"]).arg(&data).stdout(Stdio::piped()).spawn().expect("wine");
-    let status = wait_exit(&mut verify, "audit verify");
+    let verified = ran(run().args(["audit", "verify", "--data"]).arg(&data), "audit verify");
+    assert!(verified.contains("toàn vẹn"), "{verified}");
+
+    // A backup to a folder with Vietnamese letters (as a USB stick would be), restored into a new
+    // data folder, verified there.
+    let stick = dir.path().join("USB sao lưu");
+    std::fs::create_dir_all(&stick).expect("stick");
+    let copy = stick.join("sao lưu lần 1.sqlite");
+    let backed = ran(run().args(["backup", "--data"]).arg(&data).arg("--to").arg(&copy), "backup");
+    assert!(copy.exists(), "{backed}");
+    let elsewhere = dir.path().join("Máy mới").join("baucu-du-lieu");
+    ran(run().args(["restore", "--from"]).arg(&copy).arg("--data").arg(&elsewhere), "restore");
+    let verified =
+        ran(run().args(["audit", "verify", "--data"]).arg(&elsewhere), "audit verify of the restored copy");
+    assert!(verified.contains("toàn vẹn"), "{verified}");
+}
+
+/// Runs a command of the exe to its end; what it printed, after checking it succeeded.
+fn ran(cmd: &mut Command, what: &str) -> String {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("wine");
+    let status = wait_exit(&mut child, what);
     let mut said = String::new();
-    std::io::Read::read_to_string(&mut verify.stdout.take().expect("stdout"), &mut said).expect("read");
-    assert!(status.success(), "{said}");
-    assert!(said.contains("toàn vẹn"), "{said}");
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut said).expect("read");
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut said).expect("read");
+    assert!(status.success(), "{what}: {said}");
+    said
 }

@@ -239,6 +239,44 @@ pub fn small_congress_with(data: &Path, candidates: &[&str], papers: usize) -> (
     small_congress_started(data, candidates, papers, |data| start(data, false))
 }
 
+/// Makes the accounts of [`SMALL_ACCOUNTS`] in `data` with `baucu user add`, run by `binary`.
+pub fn add_small_accounts(data: &Path, binary: &dyn Fn() -> Command) {
+    for (user, role, name) in SMALL_ACCOUNTS {
+        let out = binary()
+            .args([
+                "user",
+                "add",
+                user,
+                "--role",
+                role,
+                "--name",
+                name,
+                "--password",
+                SMALL_PASSWORD,
+                "--data",
+            ])
+            .arg(data)
+            .output()
+            .expect("user add");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// `baucu evaluate -` on `input`: (exit code, standard output, standard error).
+pub fn evaluate_stdin(input: &[u8]) -> (Option<i32>, String, String) {
+    let mut child = baucu()
+        .args(["evaluate", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn baucu");
+    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
 /// The command that runs the `baucu` binary cargo built for these tests.
 pub fn baucu() -> Command {
     Command::new(env!("CARGO_BIN_EXE_baucu"))
@@ -263,25 +301,7 @@ pub fn small_congress_by(
     binary: &dyn Fn() -> Command,
     starter: impl FnOnce(&Path) -> Server,
 ) -> (Server, i64, i64, [i64; 2]) {
-    for (user, role, name) in SMALL_ACCOUNTS {
-        let out = binary()
-            .args([
-                "user",
-                "add",
-                user,
-                "--role",
-                role,
-                "--name",
-                name,
-                "--password",
-                SMALL_PASSWORD,
-                "--data",
-            ])
-            .arg(data)
-            .output()
-            .expect("user add");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
+    add_small_accounts(data, binary);
     let server = starter(data);
     let org = Client::login(&server.addr, "org", SMALL_PASSWORD);
     org.call(
