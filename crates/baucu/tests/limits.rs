@@ -8,7 +8,7 @@ mod support;
 
 use serde_json::Value;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::{Client, SMALL_PASSWORD, http, small_congress};

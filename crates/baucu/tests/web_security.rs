@@ -14,7 +14,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::{Client, SMALL_ACCOUNTS, SMALL_PASSWORD, Server};
+use support::{Client, SMALL_PASSWORD, Server};
 
 /// One answer: status, headers (names in lower case), body.
 #[derive(Debug)]
