@@ -25,6 +25,8 @@ impl<T: Read + Write + Send> Stream for T {}
 
 const OPERATORS: usize = 30;
 const BALLOTS_EACH: usize = 300;
+/// Papers in the round: each of the 15 stacks is keyed by two operators.
+const PAPERS: usize = OPERATORS / 2 * BALLOTS_EACH;
 const PASSWORD: &str = "mật khẩu thử tải";
 
 struct Conn {
@@ -132,14 +134,28 @@ fn load(tls: bool) -> bool {
                 .expect("user"),
             );
         }
+        // The demo congress has 150 members; the load keys 4,500 papers, and no more ballots may be
+        // issued than members summoned: 4,500 more members join the roster and are present.
+        let sitting = app.sittings(&system).await.expect("sittings")[0].id;
+        let mut joining = tokio::task::JoinSet::new();
+        for fields in baucu_app::demo::sample_roster(11, PAPERS) {
+            let app = app.clone();
+            joining.spawn(async move {
+                let id = app.save_person(&Actor::system(), None, fields).await?;
+                app.set_check_in(&Actor::system(), sitting, id, true).await
+            });
+        }
+        while let Some(joined) = joining.join_next().await {
+            joined.expect("task").expect("member");
+        }
         let election = app.elections(&system).await.expect("elections")[0].id;
         let round = app.open_first_round(&system, election, 2).await.expect("round");
-        app.set_issued(&system, round, 100_000, None).await.expect("issued");
+        app.set_issued(&system, round, PAPERS as u32, None).await.expect("issued");
         let mut entries = Vec::new();
         for s in 0..OPERATORS / 2 {
             let request = baucu_app::counting::StackRequest {
                 name: format!("Chồng {}", s + 1),
-                papers: 1_000,
+                papers: BALLOTS_EACH as u32,
                 operators: vec![ops[2 * s], ops[2 * s + 1]],
                 key: format!("bench-{s}"),
                 board_consent: false,
