@@ -26,22 +26,27 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("không ghi được {}: {e}", path.display()))
 }
 
-pub fn ballot(case: &Path, output: &Path, copies: u32, paper: &str) -> ExitCode {
-    let paper = match paper {
-        "a4" | "A4" => Paper::A4,
-        "a5" | "A5" => Paper::A5,
-        other => return fail(&format!("khổ giấy \"{other}\" không có; chọn a4 hoặc a5.")),
+/// Prints the ballots; the layout (paper, columns, type size) is `baucu_docs::ballot_layout`'s, the
+/// same as the web's, and is told on standard output.
+pub fn ballot(case: &Path, output: &Path, copies: u32, paper: &str, two_per_sheet: bool) -> ExitCode {
+    let Some(paper) = Paper::parse(paper) else {
+        return fail(&format!("khổ giấy \"{paper}\" không có; chọn a5, a4 hoặc a3."));
     };
     if !(1..=100_000).contains(&copies) {
         return fail("số bản phải từ 1 đến 100000.");
     }
     let result = round_case(case).and_then(|c| {
         let key = format!("{}-{}", c.election.body().code(), c.election.purpose().code());
-        let doc = BallotDoc::new(&c.meta, &c.election, &key, paper, copies).map_err(|e| e.0)?;
-        write(output, &doc.pdf().map_err(|e| e.0)?)
+        let doc =
+            BallotDoc::printed(&c.meta, &c.election, &key, paper, two_per_sheet, copies).map_err(|e| e.0)?;
+        write(output, &doc.pdf().map_err(|e| e.0)?)?;
+        Ok(format!("{} {} bản, {} tờ.", doc.describe(two_per_sheet), doc.copies, doc.sheets()))
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(said) => {
+            println!("{said}");
+            ExitCode::SUCCESS
+        }
         Err(m) => fail(&m),
     }
 }
