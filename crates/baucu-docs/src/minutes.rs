@@ -255,23 +255,30 @@ impl MinutesDoc {
     }
 }
 
+/// One line of a journal: the audit entry's number (empty in a round's journal), the local time,
+/// who, and what was done in one Vietnamese sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalRow {
+    pub seq: String,
     pub at: String,
     pub actor: String,
-    pub kind: String,
-    pub stack: String,
-    pub entry: String,
-    pub seq: String,
-    pub detail: String,
+    pub sentence: String,
 }
 
-/// The ballot-entry journal of a round.
+/// A journal as a document: a round's ballot-entry journal, or the (filtered) audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JournalDoc {
+    /// The PDF's title.
     pub title: String,
+    /// The heading printed in capitals: "NHẬT KÝ NHẬP PHIẾU", "NHẬT KÝ THAO TÁC".
+    pub caption: String,
     pub organisation: String,
+    /// The line under it: the round, or the filters.
     pub heading: String,
+    /// What the times are in: "giờ Việt Nam (UTC+7)".
+    pub zone: String,
+    /// Whether the lines carry the audit entry's number.
+    pub numbered: bool,
     pub rows: Vec<JournalRow>,
 }
 

@@ -168,3 +168,24 @@ pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<Entry>> {
     let rows = stmt.query_map([limit], entry)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
 }
+
+/// Walks the log newest first, only the entries of `actor` and of `action` when given, handing each
+/// to `visit` until it answers `false` (the audit page's filters; the round is matched by the caller,
+/// which knows which stack and entry belong to which round).
+pub fn newest_matching(
+    conn: &Connection,
+    actor: Option<&str>,
+    action: Option<&str>,
+    mut visit: impl FnMut(Entry) -> Result<bool>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2) ORDER BY seq DESC"
+    ))?;
+    let mut rows = stmt.query(params![actor, action])?;
+    while let Some(r) = rows.next()? {
+        if !visit(entry(r)?)? {
+            break;
+        }
+    }
+    Ok(())
+}

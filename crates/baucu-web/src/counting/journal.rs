@@ -1,4 +1,6 @@
-//! The journal of a round: every action on its stacks and entries, with who did it and when.
+//! The journal of a round: every action on its stacks and entries in one Vietnamese sentence, with
+//! who did it and when (local time). The readings of a stack not yet reconciled are shown to the
+//! board head only.
 
 use crate::AppState;
 use crate::guard::Current;
@@ -7,7 +9,6 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
-use std::collections::BTreeMap;
 
 pub async fn journal_page(
     State(state): State<AppState>,
@@ -15,27 +16,26 @@ pub async fn journal_page(
     Path(id): Path<i64>,
 ) -> Response {
     let actor = &current.session.actor;
-    let (v, rows) = match (state.app.round(actor, id).await, state.app.journal(actor, id).await) {
-        (Ok(v), Ok(rows)) => (v, rows),
-        (Err(e), _) | (_, Err(e)) => return app_error(e),
+    let journal = match state.app.readable_journal(actor, id).await {
+        Ok(j) => j,
+        Err(e) => return app_error(e),
     };
-    let stack_names: BTreeMap<i64, String> = v.stacks.iter().map(|s| (s.id, s.name.clone())).collect();
     let content = html! {
-        table.list {
-            thead { tr { th { "Thời gian (UTC)" } th { "Người" } th { "Việc" } th { "Chồng" } th { "Lượt" } th { "Phiếu số" } th { "Nội dung" } } }
-            tbody { @for j in &rows { tr {
-                td { (j.at.get(..19).unwrap_or(&j.at).replace('T', " ")) }
-                td { (j.actor) }
-                td { (j.kind) }
-                td { (j.stack_id.and_then(|s| stack_names.get(&s).cloned()).unwrap_or_default()) }
-                td { (j.entry_id.map(|e| e.to_string()).unwrap_or_default()) }
-                td.num { (j.seq.map(|s| s.to_string()).unwrap_or_default()) }
-                td { code { (j.detail) } }
+        p {
+            a href={ "/rounds/" (id) } { "Về lần bầu" } " · "
+            a href={ "/rounds/" (id) "/files/nhat-ky.pdf" } { "Tải nhật ký (PDF)" }
+        }
+        table.list.journal {
+            thead { tr { th { "Thời gian (" (journal.zone) ")" } th { "Người thực hiện" } th { "Việc đã làm" } } }
+            tbody { @for l in &journal.lines { tr {
+                td { (l.at) }
+                td { (l.actor) }
+                td { (l.sentence) }
             } } }
         }
     };
     layout_page(
-        &format!("Nhật ký nhập phiếu — {}", v.round.title()),
+        &format!("Nhật ký nhập phiếu — {}", journal.title),
         Some(&current),
         "/elections",
         &Notice::default(),
