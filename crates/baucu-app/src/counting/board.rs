@@ -4,24 +4,188 @@
 
 use super::*;
 
-/// Compares the finished entries of a stack ballot by ballot; returns the differing sequence numbers.
-pub(super) fn differences(c: &Connection, stack_id: i64) -> Result<Vec<Difference>, AppError> {
-    let entries = db::entries_of(c, stack_id)?;
-    let readings: Vec<Vec<String>> = entries
-        .iter()
-        .map(|e| db::ballots_of(c, e.id).map(|b| b.into_iter().map(|x| x.code).collect()))
-        .collect::<Result<_, _>>()?;
-    let resolved: BTreeMap<i64, Option<String>> = db::resolutions_of(c, stack_id)?.into_iter().collect();
-    let longest = readings.iter().map(Vec::len).max().unwrap_or(0);
-    let mut out = Vec::new();
-    for i in 0..longest {
-        let at: Vec<Option<String>> = readings.iter().map(|r| r.get(i).cloned()).collect();
-        if at.iter().any(|x| *x != at[0]) {
-            let seq = i as i64 + 1;
-            out.push(Difference { seq, readings: at, resolved: resolved.get(&seq).cloned() });
+/// One position of the aligned entries of a stack: each entry's ballot there (its own sequence
+/// number and code), or `None` when that entry has no ballot at this position.
+type Column = Vec<Option<(i64, String)>>;
+
+/// The most cells the banded alignment may fill for one pair (its traceback is one byte a cell).
+const ALIGN_CELLS: usize = 8_000_000;
+
+/// Traceback steps of the alignment.
+const DIAGONAL: u8 = 0;
+const UP: u8 = 1;
+const LEFT: u8 = 2;
+
+/// Aligns the entries of a stack (each a sequence of `(seq, code)`), so that a paper one entry
+/// skipped or keyed twice is one gap, not a shift of every later ballot. Entries are added one after
+/// the other (progressive alignment) to the columns built so far; each step is the minimum-cost
+/// alignment where a column costs, summed over the entries already aligned, one for each entry whose
+/// ballot there is not the new one's (a change or a gap). Ties put the gap as late as possible:
+/// readings that agree on papers 1–3 and part at paper 4 show the gap at paper 4. Deterministic.
+fn align(entries: &[Vec<(i64, String)>]) -> Vec<Column> {
+    let Some(first) = entries.first() else { return Vec::new() };
+    let mut columns: Vec<Column> = first.iter().map(|b| vec![Some(b.clone())]).collect();
+    for (prior, next) in entries.iter().enumerate().skip(1) {
+        columns = align_one(&columns, prior, next);
+    }
+    columns
+}
+
+/// The cost of giving the new entry's ballot `code` the column `col` (`None`: a gap in the new entry).
+fn column_cost(col: &Column, code: Option<&str>) -> u64 {
+    col.iter().filter(|r| r.as_ref().map(|(_, c)| c.as_str()) != code).count() as u64
+}
+
+/// Adds one entry to the columns of the `prior` entries aligned before it.
+fn align_one(columns: &[Column], prior: usize, next: &[(i64, String)]) -> Vec<Column> {
+    let (n, m) = (columns.len(), next.len());
+    let apart = n.abs_diff(m);
+    let mut band = apart.max(8);
+    let mut best: Option<(u64, usize, Vec<u8>)> = None;
+    loop {
+        let width = 2 * band + 1;
+        if (n + 1).saturating_mul(width) > ALIGN_CELLS {
+            break;
+        }
+        let (cost, trace) = banded(columns, next, prior, band);
+        let done = cost <= band as u64;
+        best = Some((cost, band, trace));
+        if done || band >= n.max(m) {
+            break;
+        }
+        band *= 2;
+    }
+    let Some((_, band, trace)) = best else {
+        // Entries too long and too far apart to align within the budget: paper by paper.
+        return (0..n.max(m))
+            .map(|i| {
+                let mut col = columns.get(i).cloned().unwrap_or_else(|| vec![None; prior]);
+                col.push(next.get(i).cloned());
+                col
+            })
+            .collect();
+    };
+    let width = 2 * band + 1;
+    let (mut i, mut j) = (n, m);
+    let mut out = Vec::with_capacity(n.max(m));
+    while i > 0 || j > 0 {
+        let step = trace[i * width + (j + band - i)];
+        match step {
+            DIAGONAL => {
+                let mut col = columns[i - 1].clone();
+                col.push(Some(next[j - 1].clone()));
+                out.push(col);
+                i -= 1;
+                j -= 1;
+            }
+            UP => {
+                let mut col = columns[i - 1].clone();
+                col.push(None);
+                out.push(col);
+                i -= 1;
+            }
+            _ => {
+                let mut col = vec![None; prior];
+                col.push(Some(next[j - 1].clone()));
+                out.push(col);
+                j -= 1;
+            }
         }
     }
-    Ok(out)
+    out.reverse();
+    out
+}
+
+/// The minimum-cost alignment of `columns` with `next` among the paths with |i − j| ≤ `band`: its
+/// cost and the step that reaches each cell (row `i`, offset `j − i + band`).
+fn banded(columns: &[Column], next: &[(i64, String)], prior: usize, band: usize) -> (u64, Vec<u8>) {
+    const FAR: u64 = u64::MAX / 4;
+    let (n, m) = (columns.len(), next.len());
+    let width = 2 * band + 1;
+    let mut trace = vec![LEFT; (n + 1) * width];
+    let mut prev = vec![FAR; width];
+    let mut cur = vec![FAR; width];
+    for i in 0..=n {
+        cur.fill(FAR);
+        let lo = i.saturating_sub(band);
+        let hi = (i + band).min(m);
+        for j in lo..=hi {
+            let k = j + band - i;
+            if i == 0 && j == 0 {
+                cur[k] = 0;
+                continue;
+            }
+            // Ties: a gap in the new entry, then an extra ballot in it, then the diagonal — so that,
+            // read from the end, agreeing ballots are matched first and the gap lands late.
+            let mut value = FAR;
+            let mut step = LEFT;
+            if i > 0 && k + 1 < width && prev[k + 1] < FAR {
+                value = prev[k + 1] + column_cost(&columns[i - 1], None);
+                step = UP;
+            }
+            if j > 0 && k > 0 && cur[k - 1] < FAR {
+                let v = cur[k - 1] + prior as u64;
+                if v < value {
+                    value = v;
+                    step = LEFT;
+                }
+            }
+            if i > 0 && j > 0 && prev[k] < FAR {
+                let v = prev[k] + column_cost(&columns[i - 1], Some(next[j - 1].1.as_str()));
+                if v < value {
+                    value = v;
+                    step = DIAGONAL;
+                }
+            }
+            cur[k] = value;
+            trace[i * width + k] = step;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[m + band - n], trace)
+}
+
+/// The board's reading of each aligned position it decided (`None`: no such ballot).
+type Resolutions = BTreeMap<i64, Option<String>>;
+
+/// The aligned entries of a stack with the board's resolutions: the columns and, for each, the
+/// difference there if the entries disagree.
+fn aligned(c: &Connection, stack_id: i64) -> Result<(Vec<Column>, Resolutions), AppError> {
+    let entries = db::entries_of(c, stack_id)?;
+    let readings: Vec<Vec<(i64, String)>> = entries
+        .iter()
+        .map(|e| db::ballots_of(c, e.id).map(|b| b.into_iter().map(|x| (x.seq, x.code)).collect()))
+        .collect::<Result<_, _>>()?;
+    let resolved: Resolutions = db::resolutions_of(c, stack_id)?.into_iter().collect();
+    Ok((align(&readings), resolved))
+}
+
+/// The difference at one aligned position, if the entries disagree there.
+fn difference_at(seq: i64, col: &Column, resolved: &Resolutions) -> Option<Difference> {
+    let codes: Vec<Option<&str>> = col.iter().map(|r| r.as_ref().map(|(_, c)| c.as_str())).collect();
+    if codes.iter().all(|x| *x == codes[0]) {
+        return None;
+    }
+    let kind =
+        if codes.iter().all(Option::is_some) { DifferenceKind::Changed } else { DifferenceKind::Missing };
+    Some(Difference {
+        seq,
+        kind,
+        readings: codes.iter().map(|x| x.map(str::to_owned)).collect(),
+        entry_seqs: col.iter().map(|r| r.as_ref().map(|(s, _)| *s)).collect(),
+        resolved: resolved.get(&seq).cloned(),
+    })
+}
+
+/// Compares the entries of a stack after aligning them (`align`); returns the positions where they
+/// differ, numbered in the aligned stack.
+pub(super) fn differences(c: &Connection, stack_id: i64) -> Result<Vec<Difference>, AppError> {
+    let (columns, resolved) = aligned(c, stack_id)?;
+    Ok(columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, col)| difference_at(i as i64 + 1, col, &resolved))
+        .collect())
 }
 
 /// Once every entry of a stack is finished: accepted when they agree (or every difference is
@@ -134,25 +298,24 @@ pub(super) fn agreed_codes(c: &Connection, round_id: i64) -> Result<Vec<String>,
     Ok(out)
 }
 
-/// The agreed reading of a stack's ballots (only for accepted stacks).
+/// The agreed reading of a stack's ballots (only for accepted stacks): the aligned positions where
+/// the entries agree, and the board's reading where they differ (none: no such ballot).
 pub(super) fn readings(c: &Connection, stack_id: i64) -> Result<Vec<String>, AppError> {
-    let entries = db::entries_of(c, stack_id)?;
-    let first = match entries.first() {
-        Some(e) => db::ballots_of(c, e.id)?,
-        None => return Ok(Vec::new()),
-    };
-    let resolved: BTreeMap<i64, Option<String>> = db::resolutions_of(c, stack_id)?.into_iter().collect();
-    let longest = entries.iter().map(|e| e.ballots).max().unwrap_or(0);
+    let (columns, resolved) = aligned(c, stack_id)?;
     let mut out = Vec::new();
-    for seq in 1..=longest {
-        match resolved.get(&seq) {
-            Some(Some(code)) => out.push(code.clone()),
-            Some(None) => {}
-            None => {
-                if let Some(b) = first.get(seq as usize - 1) {
-                    out.push(b.code.clone());
+    for (i, col) in columns.iter().enumerate() {
+        let seq = i as i64 + 1;
+        match difference_at(seq, col, &resolved) {
+            None => out.extend(col.first().cloned().flatten().map(|(_, code)| code)),
+            Some(d) => match d.resolved {
+                Some(Some(code)) => out.push(code),
+                Some(None) => {}
+                None => {
+                    return Err(AppError::Conflict(format!(
+                        "Phiếu thứ {seq} của chồng phiếu chưa được ban kiểm phiếu quyết định."
+                    )));
                 }
-            }
+            },
         }
     }
     Ok(out)
@@ -373,5 +536,93 @@ impl App {
     pub async fn agreed_ballots(&self, actor: &Actor, round_id: i64) -> Result<Vec<String>, AppError> {
         actor.require(Permission::ViewCounting)?;
         self.read(move |c| agreed_codes(c, round_id)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(codes: &[&str]) -> Vec<(i64, String)> {
+        codes.iter().enumerate().map(|(i, c)| (i as i64 + 1, (*c).to_owned())).collect()
+    }
+
+    /// The positions (1-based) where the aligned entries differ, with each entry's own ballot number.
+    fn gaps(entries: &[Vec<(i64, String)>]) -> Vec<(i64, Vec<Option<i64>>)> {
+        align(entries)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, col)| difference_at(i as i64 + 1, col, &BTreeMap::new()))
+            .map(|d| (d.seq, d.entry_seqs))
+            .collect()
+    }
+
+    fn stack(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("x:{i}")).collect()
+    }
+
+    #[test]
+    fn reconcile_alignment_a_skipped_paper_is_one_gap() {
+        let all = stack(10);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let mut skipped = refs.clone();
+        skipped.remove(3);
+        assert_eq!(gaps(&[entry(&refs), entry(&skipped)]), [(4, vec![Some(4), None])]);
+        assert_eq!(gaps(&[entry(&skipped), entry(&refs)]), [(4, vec![None, Some(4)])]);
+    }
+
+    #[test]
+    fn reconcile_alignment_a_paper_keyed_twice_is_one_extra_ballot() {
+        let all = stack(10);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let mut twice = refs.clone();
+        twice.insert(6, "x:6");
+        // Papers 1–6 agree; the second "x:6" of the second entry (its ballot 7) is the extra one.
+        assert_eq!(gaps(&[entry(&refs), entry(&twice)]), [(7, vec![None, Some(7)])]);
+    }
+
+    #[test]
+    fn reconcile_alignment_a_misread_is_one_change_and_repeats_do_not_shift() {
+        let same = ["x:1", "x:1", "x:2", "x:1", "x:1"];
+        let misread = ["x:1", "x:1", "x:1", "x:1", "x:1"];
+        assert_eq!(gaps(&[entry(&same), entry(&misread)]), [(3, vec![Some(3), Some(3)])]);
+        // A run of equal readings: the skipped one shows at the end of the run.
+        let short = ["x:1", "x:1", "x:2", "x:1"];
+        assert_eq!(gaps(&[entry(&same), entry(&short)]), [(5, vec![Some(5), None])]);
+    }
+
+    #[test]
+    fn reconcile_alignment_three_entries_and_edges() {
+        let all = stack(12);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let mut skipped = refs.clone();
+        skipped.remove(3);
+        let mut misread = refs.clone();
+        misread[8] = "x:";
+        assert_eq!(
+            gaps(&[entry(&refs), entry(&skipped), entry(&misread)]),
+            [(4, vec![Some(4), None, Some(4)]), (9, vec![Some(9), Some(8), Some(9)])]
+        );
+        assert!(gaps(&[entry(&refs), entry(&refs), entry(&refs)]).is_empty());
+        assert_eq!(gaps(&[entry(&[]), entry(&["x:1"])]), [(1, vec![None, Some(1)])]);
+        assert!(align(&[entry(&[]), entry(&[])]).is_empty());
+    }
+
+    #[test]
+    fn reconcile_alignment_large_stacks_stay_within_the_budget() {
+        // 100 000 papers, one skipped near the start and one keyed twice near the end.
+        let all: Vec<String> = (0..100_000).map(|i| format!("x:{}", i % 7 + 1)).collect();
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let mut other = refs.clone();
+        other.remove(10);
+        other.insert(99_000, "x:9");
+        let found = gaps(&[entry(&refs), entry(&other)]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        // Entirely different entries of different lengths still align (paper by paper at worst).
+        let a: Vec<String> = (0..50_000).map(|i| format!("x:{}", i % 5 + 1)).collect();
+        let b: Vec<String> = (0..20_000).map(|i| format!("x:{}", i % 3 + 10)).collect();
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let b: Vec<&str> = b.iter().map(String::as_str).collect();
+        assert_eq!(align(&[entry(&a), entry(&b)]).len(), 50_000);
     }
 }

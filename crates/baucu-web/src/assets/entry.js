@@ -24,6 +24,9 @@
   let digits = '';
   let correcting = null;
   let checkSeq = 0;
+  // A ballot is untouched until its first key: the verdict stays neutral (no red "Không hợp lệ" for
+  // a paper not yet read). Enter on an untouched ballot still commits it and the server judges it.
+  let touched = false;
   let queue = Promise.resolve();
   let pending = 0;
   let finishArmed = false;
@@ -70,6 +73,13 @@
   const check = async () => {
     const mine = ++checkSeq;
     const c = code();
+    if (!touched) {
+      verdict.textContent = 'Phiếu mới: gõ phím của từng tên bị gạch, xong thì Enter.';
+      verdict.className = 'verdict';
+      verdict.dataset.for = '';
+      root.dataset.verdict = 'untouched';
+      return;
+    }
     const known = answers.get(c);
     if (known) { showVerdict(c, known.status, known.body); return; }
     showVerdict(c, 'pending');
@@ -102,6 +112,7 @@
 
   const toggle = (position) => {
     if (position < 1 || position > size) return;
+    touched = true;
     if (layout === 'strike') {
       if (struck.has(position)) struck.delete(position); else struck.add(position);
     } else {
@@ -111,7 +122,7 @@
     history.push(['pos', position]);
     render();
   };
-  const toggleFlag = (f) => { flags[f] = !flags[f]; history.push(['flag', f]); render(); };
+  const toggleFlag = (f) => { touched = true; flags[f] = !flags[f]; history.push(['flag', f]); render(); };
   const stepBack = () => {
     if (digits) { digits = digits.slice(0, -1); render(); return; }
     const last = history.pop();
@@ -123,7 +134,7 @@
   };
   const reset = () => {
     struck = new Set(); marks = Array(size).fill('a'); flags = { n: false, w: false, s: false };
-    history = []; digits = ''; correcting = null; render();
+    history = []; digits = ''; correcting = null; touched = false; render();
   };
   const load = (c) => {
     reset();
@@ -209,29 +220,84 @@
     });
   };
 
+  // Keys are read by their physical key (`KeyboardEvent.code`: KeyA, Digit1, Numpad1), never by the
+  // text they would type, so a Vietnamese input method (Unikey, EVKey, the Windows Telex/VNI IME)
+  // switched on does not change what a key does:
+  // * a key the input method holds for composing arrives as key "Process", keyCode 229,
+  //   isComposing: it acts by its `code`, exactly as the same key without the input method;
+  // * the composed text (â, ă, ơ, á… — a keydown with a non-ASCII `key`, or composition/input
+  //   events) is ignored: its physical keys have already acted. Telex "a" "a" strikes name A, then
+  //   takes the stroke back; it never becomes anything else. A warning says the input method is on.
+  // Nothing on this screen is a text field (and focus is taken off any), so an IME has nothing to
+  // compose into.
+  const NAMED = { Enter: 'Enter', NumpadEnter: 'Enter', Escape: 'Escape', Backspace: 'Backspace',
+    F2: 'F2', F3: 'F3', F4: 'F4', Space: ' ' };
+  const physical = (ev) => {
+    const c = ev.code || '';
+    let m = /^Key([A-Z])$/.exec(c);
+    if (m) return m[1].toLowerCase();
+    m = /^(?:Digit|Numpad)([0-9])$/.exec(c);
+    if (m) return m[1];
+    if (NAMED[c]) return NAMED[c];
+    // No physical key (some synthetic events): a plain ASCII key still counts, composed text never.
+    if (c === '' || c === 'Unidentified') {
+      const k = ev.key || '';
+      if (k.length === 1 && k.charCodeAt(0) < 128) return k.toLowerCase();
+      if (['Enter', 'Escape', 'Backspace', 'F2', 'F3', 'F4'].includes(k)) return k;
+    }
+    return null;
+  };
+  const imeWarning = document.getElementById('ime');
+  const composedText = (ev) => {
+    const k = ev.key || '';
+    return k === 'Process' || ev.keyCode === 229 || ev.isComposing || (k.length === 1 && k.charCodeAt(0) >= 128);
+  };
+  const warnIme = () => {
+    imeWarning.hidden = false;
+    root.dataset.ime = 'on';
+  };
+  for (const type of ['compositionstart', 'compositionupdate', 'compositionend', 'beforeinput', 'input']) {
+    document.addEventListener(type, (ev) => { if (!finished) { warnIme(); if (ev.cancelable) ev.preventDefault(); } }, true);
+  }
   document.addEventListener('keydown', (ev) => {
     if (finished) return;
-    if (ev.ctrlKey && ev.key.toLowerCase() === 'z') { ev.preventDefault(); undo(); return; }
+    const composing = composedText(ev);
+    if (composing) warnIme();
+    const k = physical(ev);
+    if (k === null) {
+      // Composed text without a physical key of its own (the input method's output): ignored.
+      if (composing) ev.preventDefault();
+      return;
+    }
+    if (ev.ctrlKey && k === 'z') { ev.preventDefault(); undo(); return; }
     if (ev.ctrlKey || ev.altKey || ev.metaKey) return;
-    const flag = { F2: 'n', F3: 'w', F4: 's' }[ev.key];
+    const flag = { F2: 'n', F3: 'w', F4: 's' }[k];
     if (flag) { ev.preventDefault(); toggleFlag(flag); return; }
-    if (ev.key === 'Enter') { ev.preventDefault(); commit(); return; }
-    if (ev.key === 'Escape') { ev.preventDefault(); reset(); return; }
-    if (ev.key === 'Backspace') { ev.preventDefault(); stepBack(); return; }
+    if (k === 'Enter') { ev.preventDefault(); commit(); return; }
+    if (k === 'Escape') { ev.preventDefault(); reset(); return; }
+    if (k === 'Backspace') { ev.preventDefault(); stepBack(); return; }
     if (keys) {
-      const i = keys.indexOf(ev.key.toLowerCase());
-      if (ev.key.length === 1 && i >= 0) { ev.preventDefault(); toggle(i + 1); }
+      const i = k.length === 1 ? keys.indexOf(k) : -1;
+      if (i >= 0) { ev.preventDefault(); toggle(i + 1); }
       return;
     }
     // Lists longer than the keys: type the number, then Space.
-    if (/^[0-9]$/.test(ev.key)) { ev.preventDefault(); digits += ev.key; render(); }
-    else if (ev.key === ' ' && digits) { ev.preventDefault(); toggle(Number(digits)); digits = ''; }
-  });
+    if (/^[0-9]$/.test(k)) { ev.preventDefault(); touched = true; digits += k; render(); }
+    else if (k === ' ' && digits) { ev.preventDefault(); toggle(Number(digits)); digits = ''; }
+  }, true);
+  // No text field keeps the focus: the input method then has nothing to compose into.
+  const unfocus = () => {
+    const a = document.activeElement;
+    if (a && a !== document.body && (a.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName))) a.blur();
+  };
+  document.addEventListener('focusin', unfocus);
+  unfocus();
   recent.addEventListener('click', (ev) => {
     const li = ev.target.closest('li[data-seq]');
     if (!li || finished) return;
     load(li.dataset.code);
     correcting = Number(li.dataset.seq);
+    touched = true;
     render();
   });
   document.getElementById('undo').addEventListener('click', undo);

@@ -48,10 +48,11 @@ pub async fn entry_page(
             data-keys=(keys.as_ref().map(|k| k.iter().collect::<String>()).unwrap_or_default()) data-size=(r.candidates.len())
             data-finished=(v.entry.finished) data-count=(v.ballots.len()) {
             div.list-panel {
-                p.muted { "Chồng " strong { (v.stack_name) } " · lần nhập " (v.entry.slot) " · bầu " (r.seats) " trong " (r.candidates.len()) " người" }
+                p.muted { strong { (v.stack_name) } " · lần nhập " (v.entry.slot) " · bầu " (r.seats) " trong " (r.candidates.len()) " người" }
                 ol.entry-list { @for (i, name) in r.candidates.iter().enumerate() {
-                    li data-pos=(i + 1) {
-                        kbd { (keys.as_ref().and_then(|k| k.get(i)).map(|c| c.to_uppercase().to_string()).unwrap_or_else(|| (i + 1).to_string())) }
+                    @let key = keys.as_ref().and_then(|k| k.get(i)).map(|c| c.to_uppercase().to_string()).unwrap_or_else(|| (i + 1).to_string());
+                    li data-pos=(i + 1) data-key=(key) {
+                        kbd.key title={ "Phím " (key) } { (key) }
                         span.name { (name) }
                         @if agree { span.mark { "đồng ý" } }
                     }
@@ -67,6 +68,10 @@ pub async fn entry_page(
             div.status-panel {
                 p.counter { span #count { (v.ballots.len()) } " phiếu đã nhập" }
                 div #verdict.verdict { "Đang tải màn hình nhập, chờ một chút…" }
+                p #ime.ime-warning hidden {
+                    "Bộ gõ tiếng Việt (Unikey, EVKey) đang bật. Màn hình đọc phím theo vị trí trên bàn phím, không theo chữ bộ gõ ghép; "
+                    "để chắc chắn, hãy tắt bộ gõ (Ctrl+Shift hoặc Alt+Z) khi nhập phiếu."
+                }
                 div #flags {}
                 p #pending.muted {}
                 p.muted { "Phiếu vừa ghi (bấm vào một phiếu để sửa):" }

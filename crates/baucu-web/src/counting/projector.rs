@@ -68,25 +68,51 @@ pub async fn live_script() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_JS).into_response()
 }
 
+/// The rows of one column of the projector at most; longer lists take more columns (at most three).
+const ROWS_PER_COLUMN: usize = 20;
+const MAX_COLUMNS: usize = 3;
+/// Lines a section takes besides its rows: its title, the basis, the table head and a margin.
+const SECTION_LINES: usize = 4;
+
+/// The published results as the projector shows them, fitted to one screen whatever its size: a
+/// list of up to 20 names in one column, longer lists in two or three side by side, and every line
+/// (titles and rows) sized from the screen's height divided by the number of lines shown
+/// (`--units`), capped by its width for the columns (CSS `table.projector`). No paging: everything
+/// published is on the screen at once, so nobody waits for a page to come round.
 fn results_markup(rounds: &[Round]) -> Markup {
+    let shown: Vec<(&Round, &baucu_app::record::RoundRecord)> =
+        rounds.iter().take(2).filter_map(|r| r.record.as_ref().map(|rec| (r, rec))).collect();
+    let layout: Vec<(usize, usize)> = shown
+        .iter()
+        .map(|(_, rec)| {
+            let columns = rec.lines.len().div_ceil(ROWS_PER_COLUMN).clamp(1, MAX_COLUMNS);
+            (columns, rec.lines.len().div_ceil(columns).max(1))
+        })
+        .collect();
+    let units: usize = layout.iter().map(|(_, rows)| rows + SECTION_LINES).sum::<usize>().max(1);
     html! {
         @if rounds.is_empty() { p.waiting { "Chưa có kết quả nào được công bố." } }
-        @for r in rounds.iter().take(2) {
-            @if let Some(record) = &r.record {
-                section.projected {
+        div.projected-all style={ "--units: " (units) } {
+            @for ((r, record), (columns, rows)) in shown.iter().zip(&layout) {
+                section.projected style={ "--cols: " (columns) } data-columns=(columns) {
                     h2 { (r.title()) }
                     p.basis { "Số làm căn cứ " strong { (record.base) } " · Trúng cử phải có ít nhất " strong { (record.threshold) } " phiếu · Phiếu hợp lệ " strong { (record.valid) } }
-                    table.projector {
-                        thead { tr { th { "Họ và tên" } th { "Số phiếu" } th { "Tỷ lệ (so với số làm căn cứ)" } th {} } }
-                        tbody { @for c in &record.lines {
-                            @let outcome = c.outcome.code();
-                            tr class=(outcome) {
-                                td { (c.name) }
-                                td.num { (c.votes) }
-                                td.num { (percent(Some(c.percent_of_base.to_vietnamese()))) }
-                                td { (outcome_label(outcome)) }
+                    div.projector-columns {
+                        @for chunk in record.lines.chunks(*rows) {
+                            table.projector {
+                                thead { tr { th { "Họ và tên" } th { "Số phiếu" } th { "Tỷ lệ" } th {} } }
+                                tbody { @for c in chunk {
+                                    @let outcome = c.outcome.code();
+                                    tr class=(outcome) {
+                                        td.name { (c.name) }
+                                        td.num { (c.votes) }
+                                        td.num { (percent(Some(c.percent_of_base.to_vietnamese()))) }
+                                        // Side by side, "not elected" is left blank: the elected stand out.
+                                        td.outcome { @if *columns == 1 || outcome != "not_elected" { (outcome_label(outcome)) } }
+                                    }
+                                } }
                             }
-                        } }
+                        }
                     }
                 }
             }
