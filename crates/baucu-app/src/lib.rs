@@ -10,6 +10,7 @@ pub mod counting;
 pub mod demo;
 pub mod elections;
 pub mod integrity;
+pub mod journal;
 pub mod limits;
 pub mod record;
 pub mod roster;
@@ -309,13 +310,27 @@ pub struct App {
     events: tokio::sync::broadcast::Sender<counting::Event>,
     /// How many rounds this node has closed since it started (the automatic backup follows it).
     closes: Arc<tokio::sync::watch::Sender<u64>>,
+    /// The time zone people read times in (journal, audit log): Asia/Ho_Chi_Minh unless configured.
+    zone: journal::LocalZone,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
         let (events, _) = tokio::sync::broadcast::channel(256);
         let closes = Arc::new(tokio::sync::watch::Sender::new(0));
-        Self { store, clock, limiter: Arc::new(Mutex::new(auth::LoginLimiter::default())), events, closes }
+        let limiter = Arc::new(Mutex::new(auth::LoginLimiter::default()));
+        Self { store, clock, limiter, events, closes, zone: journal::LocalZone::vietnam() }
+    }
+
+    /// The same node showing times in `zone` (`baucu serve --timezone`).
+    pub fn with_zone(mut self, zone: journal::LocalZone) -> Self {
+        self.zone = zone;
+        self
+    }
+
+    /// The time zone people read times in.
+    pub fn zone(&self) -> &journal::LocalZone {
+        &self.zone
     }
 
     /// Changes each time a round is closed (a result recorded), for the backup taken after it.

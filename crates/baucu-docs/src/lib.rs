@@ -3,6 +3,7 @@
 //! crate only lays them out. PDFs are made by Typst with the fonts embedded in the binary (Libertinus
 //! Serif, SIL OFL: `fonts/OFL.txt`) and are byte-identical for the same input (no dates, fixed ids).
 
+mod ballot_layout;
 mod docx;
 mod minutes;
 
@@ -12,6 +13,7 @@ use typst::foundations::{Dict, Smart, Value};
 use typst_as_lib::{TypstEngine, TypstTemplateCollection};
 use typst_layout::PagedDocument;
 
+pub use ballot_layout::{BallotLayout, BallotTexts, MAX_COLUMNS, MIN_NAME_PT, ballot_layout};
 pub use minutes::{
     BoardLine, ElectedDoc, ElectedRow, JournalDoc, JournalRow, MinutesDoc, ResultRow, StatLine,
 };
@@ -50,30 +52,51 @@ impl std::error::Error for DocError {}
 
 /// Renders a template with `data` (as `sys.inputs.data`, JSON) into a PDF.
 fn pdf(template: &str, data: &impl Serialize) -> Result<Vec<u8>, DocError> {
+    export(&layout(template, data)?)
+}
+
+/// Lays a template out with `data` (as `sys.inputs.data`, JSON).
+fn layout(template: &str, data: &impl Serialize) -> Result<PagedDocument, DocError> {
     let json = serde_json::to_string(data).map_err(|e| DocError(format!("dữ liệu tài liệu: {e}")))?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), Value::Str(json.into()));
-    let doc: PagedDocument = ENGINE
+    ENGINE
         .compile_with_input(template, inputs)
         .output
-        .map_err(|e| DocError(format!("không dàn trang được {template}: {e:?}")))?;
-    let options =
-        typst_pdf::PdfOptions { ident: Smart::Custom("baucu".into()), timestamp: None, ..Default::default() };
-    typst_pdf::pdf(&doc, &options).map_err(|e| DocError(format!("không tạo được PDF: {e:?}")))
+        .map_err(|e| DocError(format!("không dàn trang được {template}: {e:?}")))
 }
 
-/// Paper sizes for ballots.
+/// A laid-out document as PDF, with the deterministic options.
+fn export(doc: &PagedDocument) -> Result<Vec<u8>, DocError> {
+    let options =
+        typst_pdf::PdfOptions { ident: Smart::Custom("baucu".into()), timestamp: None, ..Default::default() };
+    typst_pdf::pdf(doc, &options).map_err(|e| DocError(format!("không tạo được PDF: {e:?}")))
+}
+
+/// Paper sizes for ballots, smallest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
-    A4,
     A5,
+    A4,
+    A3,
 }
 
 impl Paper {
     pub fn code(self) -> &'static str {
         match self {
-            Paper::A4 => "a4",
             Paper::A5 => "a5",
+            Paper::A4 => "a4",
+            Paper::A3 => "a3",
+        }
+    }
+
+    /// Reads `a5`, `a4` or `a3` (either case); anything else is refused by the caller.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "a5" => Some(Paper::A5),
+            "a4" => Some(Paper::A4),
+            "a3" => Some(Paper::A3),
+            _ => None,
         }
     }
 }
@@ -92,10 +115,15 @@ pub struct BallotDoc {
     pub layout: String,
     pub seats: u32,
     pub candidates: Vec<String>,
+    /// The paper a ballot is printed on (chosen by [`ballot_layout`]).
     pub paper: String,
     pub copies: u32,
     /// Whose stamp makes the ballot valid.
     pub stamp_owner: String,
+    /// The line under the names: how many to elect, and the stamp that makes the ballot valid.
+    pub footer: String,
+    /// How the ballot is laid out: one page (or half an A4 sheet) per ballot, never more.
+    pub sheet: BallotLayout,
     /// The QR code (SVG) naming the congress, election, round, layout and list.
     pub qr_svg: String,
 }
@@ -122,12 +150,26 @@ fn qr_svg(payload: &str) -> Result<String, DocError> {
 }
 
 impl BallotDoc {
-    /// The ballot of an election round, from the engine's election.
+    /// The ballot of an election round, from the engine's election, one ballot per sheet.
     pub fn new(
         meta: &baucu_rules::case::Meta,
         election: &baucu_rules::Election,
         election_key: &str,
         paper: Paper,
+        copies: u32,
+    ) -> Result<Self, DocError> {
+        Self::printed(meta, election, election_key, paper, false, copies)
+    }
+
+    /// The ballot of an election round on `paper` or, when its list does not fit one sheet of it, the
+    /// next larger paper that holds it ([`ballot_layout`]); A5 ballots two to an A4 sheet when
+    /// `two_per_sheet`. Refused when the list fits no sheet.
+    pub fn printed(
+        meta: &baucu_rules::case::Meta,
+        election: &baucu_rules::Election,
+        election_key: &str,
+        paper: Paper,
+        two_per_sheet: bool,
         copies: u32,
     ) -> Result<Self, DocError> {
         let candidates: Vec<String> = election.candidates().iter().map(ToString::to_string).collect();
@@ -144,30 +186,80 @@ impl BallotDoc {
             _ if round > 1 => format!("Bầu {body} (lần {round})"),
             _ => format!("Bầu {body}"),
         };
+        let term = meta.term.clone().unwrap_or_default();
+        let instruction: String = match election.layout() {
+            baucu_rules::Layout::Strike => "Gạch ngang cả họ và tên người không bầu.".into(),
+            baucu_rules::Layout::AgreeDisagree => {
+                "Đánh dấu X vào một ô \"Đồng ý\" hoặc \"Không đồng ý\" ở mỗi dòng.".into()
+            }
+        };
+        let stamp_owner = "cấp ủy triệu tập đại hội";
+        let footer = format!(
+            "Bầu {} trong số {} người. Phiếu chỉ hợp lệ khi có dấu của {stamp_owner}.",
+            election.seats(),
+            candidates.len()
+        );
+        let texts = BallotTexts {
+            organisation: &organisation,
+            heading: &heading,
+            congress: &congress,
+            term: &term,
+            instruction: &instruction,
+            footer: &footer,
+        };
+        let agree_disagree = election.layout() == baucu_rules::Layout::AgreeDisagree;
+        let sheet = ballot_layout(paper, two_per_sheet, agree_disagree, &candidates, &texts)?;
         Ok(BallotDoc {
             title: format!("Phiếu bầu — {heading}"),
             organisation,
             congress,
-            term: meta.term.clone().unwrap_or_default(),
+            term,
             heading,
-            instruction: match election.layout() {
-                baucu_rules::Layout::Strike => "Gạch ngang cả họ và tên người không bầu.".into(),
-                baucu_rules::Layout::AgreeDisagree => {
-                    "Đánh dấu X vào một ô \"Đồng ý\" hoặc \"Không đồng ý\" ở mỗi dòng.".into()
-                }
-            },
+            instruction,
             layout: election.layout().code().into(),
             seats: election.seats(),
             candidates,
-            paper: paper.code().into(),
+            paper: sheet.paper.code().into(),
             copies: copies.max(1),
-            stamp_owner: "cấp ủy triệu tập đại hội".into(),
+            stamp_owner: stamp_owner.into(),
+            footer,
+            sheet,
             qr_svg: qr_svg(&payload)?,
         })
     }
 
+    /// The sheets the print run takes: one per copy, or one per two copies two to a sheet.
+    pub fn sheets(&self) -> u32 {
+        self.sheet.sheets(self.copies)
+    }
+
+    /// What the clerk is told about the layout chosen (paper, columns, type size, and why).
+    pub fn describe(&self, asked_two_per_sheet: bool) -> String {
+        self.sheet.describe(self.candidates.len(), asked_two_per_sheet)
+    }
+
+    /// The print run as one PDF: each ballot on one page (or one half of an A4 sheet). The template
+    /// refuses content taller than the page; a page count other than [`Self::sheets`] is refused too.
     pub fn pdf(&self) -> Result<Vec<u8>, DocError> {
-        pdf("ballot.typ", self)
+        let doc = layout("ballot.typ", self).map_err(|e| {
+            if e.0.contains("baucu-overflow") {
+                DocError(format!(
+                    "Phiếu bầu không vừa một trang {} (danh sách {} người): không in phiếu trên nhiều tờ.",
+                    self.sheet.paper.label(),
+                    self.candidates.len()
+                ))
+            } else {
+                e
+            }
+        })?;
+        if doc.pages().len() != self.sheets() as usize {
+            return Err(DocError(format!(
+                "Phiếu bầu dàn ra {} trang thay vì {}: không in phiếu trên nhiều tờ.",
+                doc.pages().len(),
+                self.sheets()
+            )));
+        }
+        export(&doc)
     }
 }
 

@@ -242,6 +242,15 @@ fn table() -> Vec<Route> {
         ),
         (spec(Method::GET, "/audit", Needs(ViewSetup), "Nhật ký thao tác"), get(pages::audit_page)),
         (
+            spec(
+                Method::GET,
+                "/audit/nhat-ky-thao-tac.pdf",
+                Needs(ViewSetup),
+                "Nhật ký thao tác đã lọc (PDF)",
+            ),
+            get(pages::audit_pdf),
+        ),
+        (
             spec(Method::GET, "/backup", Needs(ManageCounting), "Sao lưu dữ liệu"),
             get(pages::backup::backup_page),
         ),

@@ -57,6 +57,9 @@ enum Command {
         /// Số bản tự sao lưu giữ lại (các bản mới nhất).
         #[arg(long, value_name = "K", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10000))]
         backup_keep: u32,
+        /// Múi giờ của thời gian trong nhật ký (tên theo cơ sở dữ liệu IANA).
+        #[arg(long, value_name = "MÚI_GIỜ", default_value = baucu_app::journal::VIETNAM, value_parser = time_zone)]
+        timezone: baucu_app::journal::LocalZone,
     },
     /// Tính một trường hợp (JSON) bằng bộ quy tắc: kết quả một lần bầu, kiểm tra danh sách, phiếu xin
     /// ý kiến, thứ tự tên. In câu trả lời JSON; mã thoát 2 khi dữ liệu sai.
@@ -129,9 +132,12 @@ enum PrintCommand {
         /// Số bản.
         #[arg(long, default_value_t = 1)]
         copies: u32,
-        /// Khổ giấy: a4 hoặc a5.
+        /// Khổ giấy: a5, a4 hoặc a3. Danh sách không vừa một tờ khổ này thì in trên khổ lớn hơn (có báo).
         #[arg(long, default_value = "a4")]
         paper: String,
+        /// Phiếu A5: in hai phiếu trên một tờ A4 để cắt đôi.
+        #[arg(long)]
+        two_per_sheet: bool,
     },
     /// Biên bản kiểm phiếu: .pdf hoặc .docx theo đuôi tệp; số liệu do bộ quy tắc tính.
     Minutes {
@@ -189,8 +195,8 @@ fn main() -> ExitCode {
     match command {
         Command::Start { no_browser } => start(!no_browser),
         Command::Evaluate { file } => evaluate::run(&file),
-        Command::Print { what: PrintCommand::Ballot { case, output, copies, paper } } => {
-            print::ballot(&case, &output, copies, &paper)
+        Command::Print { what: PrintCommand::Ballot { case, output, copies, paper, two_per_sheet } } => {
+            print::ballot(&case, &output, copies, &paper, two_per_sheet)
         }
         Command::Print { what: PrintCommand::Minutes { case, output } } => print::minutes(&case, &output),
         Command::Serve {
@@ -202,6 +208,7 @@ fn main() -> ExitCode {
             insecure_http,
             backup_every,
             backup_keep,
+            timezone,
         } => {
             let transport = match (tls_cert, tls_key) {
                 _ if insecure_http => node::Transport::PlainHttp,
@@ -217,6 +224,7 @@ fn main() -> ExitCode {
                 transport,
                 automatic,
                 open_browser: false,
+                zone: timezone,
             }))
         }
         Command::User { command: UserCommand::Add { username, role, name, password, data } } => {
@@ -229,6 +237,11 @@ fn main() -> ExitCode {
         Command::Restore { from, data, force } => node::run(backup::restore(from, data, force)),
         Command::Simulate { data, seed, members } => node::run(simulate::run(data, seed, members)),
     }
+}
+
+/// `--timezone`: a zone of the IANA database; an unknown name is refused with its reason.
+fn time_zone(name: &str) -> Result<baucu_app::journal::LocalZone, String> {
+    baucu_app::journal::LocalZone::parse(name).map_err(|e| e.message())
 }
 
 /// The node as a double-click starts it.
@@ -248,5 +261,6 @@ fn start(open_browser: bool) -> ExitCode {
         transport: node::Transport::OwnCertificate,
         automatic: backup::Automatic::default(),
         open_browser,
+        zone: baucu_app::journal::LocalZone::vietnam(),
     }))
 }

@@ -88,6 +88,8 @@ pub struct ServeConfig {
     pub automatic: crate::backup::Automatic,
     /// Open the default browser on the node's own page once it serves.
     pub open_browser: bool,
+    /// The time zone of the times people read (journal, audit log).
+    pub zone: baucu_app::journal::LocalZone,
 }
 
 /// How many ports after the first a double-click start tries.
@@ -112,7 +114,7 @@ pub async fn serve(config: ServeConfig) -> Result<ExitCode, String> {
     let data = config.data.clone();
     // The data folder is this node's alone while it serves (restore and a second serve refuse).
     let _lock = crate::backup::lock_folder(&data, crate::backup::Holder::Serve)?;
-    let app = open(&data)?;
+    let app = open(&data)?.with_zone(config.zone.clone());
     crate::backup::start_automatic(&app, config.automatic);
     if let Some(password) = app.ensure_admin().await.map_err(|e| e.message())? {
         println!("Đã tạo tài khoản quản trị: tên đăng nhập \"admin\", mật khẩu một lần \"{password}\".");

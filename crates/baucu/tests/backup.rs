@@ -388,9 +388,9 @@ fn automatic_backup_after_a_round_close_and_the_web_download() {
     // The log says who took a copy.
     let (_, audit) = head.download("/audit");
     let audit = String::from_utf8_lossy(&audit);
-    assert_eq!(audit.matches("backup.download").count(), 1, "one download, recorded once");
-    let row = audit.split("<tr>").find(|r| r.contains("backup.download")).expect("the entry");
-    assert!(row.contains("<td>head</td>"), "the board head is named: {row}");
+    assert_eq!(audit.matches("tải về bản sao lưu dữ liệu").count(), 1, "one download, recorded once");
+    let row = audit.split("<tr>").find(|r| r.contains("tải về bản sao lưu dữ liệu")).expect("the entry");
+    assert!(row.contains("<td>Lê Văn Trưởng Ban (head)</td>"), "the board head is named: {row}");
     assert!(row.contains(".sqlite"), "with the file's name: {row}");
 }
 

@@ -256,7 +256,11 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     // The journal has every entry and the board's decisions.
     let (_, journal_page) = board.download(&format!("/rounds/{round}/journal"));
     let text = String::from_utf8_lossy(&journal_page);
-    assert!(text.contains("resolve") && text.matches(">ballot<").count() >= 240, "journal lists every entry");
+    assert!(
+        text.contains("xem tờ phiếu và quyết định phiếu số")
+            && text.matches(" nhập phiếu số ").count() >= 240,
+        "journal lists every entry"
+    );
 }
 
 /// The code of ballot `i` (unique per i): the set bits of i as struck positions of a 16-name list.

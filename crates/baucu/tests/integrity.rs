@@ -195,14 +195,14 @@ fn independent_entry() {
         let (_, journal) = client.download(&format!("/rounds/{round}/journal"));
         let journal = String::from_utf8_lossy(&journal);
         assert!(
-            !journal.contains("x:3,6") && !journal.contains("x:2,6"),
+            !journal.contains("gạch 3, 6") && !journal.contains("gạch 2, 6"),
             "{who} sees no reading in the journal"
         );
         assert!(journal.contains("ẩn đến khi chồng phiếu được đối chiếu xong"), "{who}: hidden, and says so");
         let (_, audit) = client.download("/audit");
         let audit = String::from_utf8_lossy(&audit);
         assert!(
-            !audit.contains("x:3,6") && !audit.contains("x:2,6"),
+            !audit.contains("gạch 3, 6") && !audit.contains("gạch 2, 6"),
             "{who} sees no reading in the audit log"
         );
         let round_view = client.get(&format!("/api/rounds/{round}"));
@@ -215,7 +215,7 @@ fn independent_entry() {
     assert_eq!(stack_statuses(&head, round), ["accepted"]);
     // Reconciled: now the journal may show what was keyed.
     let (_, journal) = pres.download(&format!("/rounds/{round}/journal"));
-    assert!(String::from_utf8_lossy(&journal).contains("x:3,6"));
+    assert!(String::from_utf8_lossy(&journal).contains("gạch 3, 6"));
 }
 
 /// A resolution settled a difference of an entry that is then reopened: it is withdrawn, and the
@@ -246,7 +246,10 @@ fn stale_resolution() {
     let (status, _) = head.try_call("POST", &format!("/api/rounds/{round}/close"), None).expect("close");
     assert_eq!(status, 409);
     let (_, journal) = head.download(&format!("/rounds/{round}/journal"));
-    assert!(String::from_utf8_lossy(&journal).contains("resolutions.withdrawn"));
+    assert!(
+        String::from_utf8_lossy(&journal)
+            .contains("quyết định của ban kiểm phiếu về chồng phiếu này được rút lại")
+    );
     // Settled again, it closes.
     head.post(&format!("/api/stacks/{stack}/resolve"), json!({ "seq": 5, "code": "x:6" }));
     head.post(&format!("/api/rounds/{round}/close"), json!({}));

@@ -19,8 +19,6 @@ struct RoundSource {
     assembly: Assembly,
     meta: baucu_rules::case::Meta,
     result: Option<baucu_rules::outcome::RoundResult>,
-    journal: Vec<db::JournalRow>,
-    stacks: BTreeMap<i64, String>,
 }
 
 /// The decision as the minutes state it: a sentence of its own.
@@ -38,11 +36,8 @@ impl App {
     async fn round_source(&self, actor: &Actor, round_id: i64) -> Result<RoundSource, AppError> {
         actor.require(Permission::ViewCounting)?;
         let congress = self.congress().await?;
-        let actor = actor.clone();
         self.read(move |c| {
             let (_, round) = load_round(c, round_id)?;
-            let journal = visible_journal(c, &actor, round_id)?;
-            let stacks = db::stacks_of(c, round_id)?.into_iter().map(|s| (s.id, s.name)).collect();
             if let Some(record) = &round.record {
                 let local = record.closed_at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)));
                 let meta = baucu_rules::case::Meta {
@@ -61,8 +56,6 @@ impl App {
                     result: Some(record.result()?),
                     meta,
                     round,
-                    journal,
-                    stacks,
                 });
             }
             let meta = baucu_rules::case::Meta {
@@ -81,19 +74,32 @@ impl App {
                 result: None,
                 meta,
                 round,
-                journal,
-                stacks,
             })
         })
         .await
     }
 
-    /// The round's ballots as a PDF (`copies` identical copies; no serial numbers).
+    /// The round's ballots as a PDF (`copies` identical copies; no serial numbers), one per sheet.
     pub async fn ballots_pdf(
         &self,
         actor: &Actor,
         round_id: i64,
         paper: baucu_docs::Paper,
+        copies: u32,
+    ) -> Result<Download, AppError> {
+        self.ballot_sheets_pdf(actor, round_id, paper, false, copies).await
+    }
+
+    /// The round's ballots as a PDF: each ballot on one sheet of `paper` or, when the list does not fit
+    /// it, of the next larger paper (`baucu_docs::ballot_layout`, the one layout the command line uses
+    /// too); A5 ballots two to an A4 sheet when `two_per_sheet`. The file's name says the paper used.
+    /// A list that fits no sheet is refused with the layout's message.
+    pub async fn ballot_sheets_pdf(
+        &self,
+        actor: &Actor,
+        round_id: i64,
+        paper: baucu_docs::Paper,
+        two_per_sheet: bool,
         copies: u32,
     ) -> Result<Download, AppError> {
         let s = self.round_source(actor, round_id).await?;
@@ -104,17 +110,37 @@ impl App {
         let voters = s.round.assembly.summoned;
         crate::limits::at_most("copies", "Số bản in", copies, crate::limits::max_copies(voters))?;
         let key = format!("{}-{}", s.round.election_id, s.round.number);
-        let bytes = tokio::task::spawn_blocking(move || {
-            baucu_docs::BallotDoc::new(&s.meta, &s.election, &key, paper, copies)?.pdf()
+        let (bytes, sheet) = tokio::task::spawn_blocking(move || {
+            let doc =
+                baucu_docs::BallotDoc::printed(&s.meta, &s.election, &key, paper, two_per_sheet, copies)?;
+            Ok::<_, baucu_docs::DocError>((doc.pdf()?, doc.sheet))
         })
         .await
         .map_err(|_| AppError::Conflict("Không tạo được phiếu bầu.".into()))?
         .map_err(|e| AppError::Conflict(e.0))?;
+        let layout =
+            if sheet.two_per_sheet { "a5-2-tren-a4".to_owned() } else { sheet.paper.code().to_owned() };
         Ok(Download {
-            file_name: format!("phieu-bau-lan-{round_id}.pdf"),
+            file_name: format!("phieu-bau-lan-{round_id}-{layout}.pdf"),
             content_type: "application/pdf",
             bytes,
         })
+    }
+
+    /// How the round's ballot is laid out when `paper` is asked for, one ballot per sheet: the
+    /// sentence the clerk reads beside the print form, or the layout's refusal when the list fits no
+    /// sheet. The same `baucu_docs::ballot_layout` as [`App::ballot_sheets_pdf`].
+    pub async fn ballot_plan(
+        &self,
+        actor: &Actor,
+        round_id: i64,
+        paper: baucu_docs::Paper,
+    ) -> Result<Result<String, String>, AppError> {
+        let s = self.round_source(actor, round_id).await?;
+        let key = format!("{}-{}", s.round.election_id, s.round.number);
+        Ok(baucu_docs::BallotDoc::printed(&s.meta, &s.election, &key, paper, false, 1)
+            .map(|doc| doc.describe(false))
+            .map_err(|e| e.0))
     }
 
     /// The count minutes of a closed round: `pdf`, `docx`, or the results as `xlsx`.
@@ -142,39 +168,6 @@ impl App {
         .map_err(|e| AppError::Conflict(e.0))?;
         let stem = if ext == "xlsx" { "ket-qua" } else { "bien-ban-kiem-phieu" };
         Ok(Download { file_name: format!("{stem}-lan-{round_id}.{ext}"), content_type, bytes })
-    }
-
-    /// The ballot-entry journal of a round as a PDF.
-    pub async fn journal_pdf(&self, actor: &Actor, round_id: i64) -> Result<Download, AppError> {
-        let s = self.round_source(actor, round_id).await?;
-        let rows = s
-            .journal
-            .iter()
-            .map(|j| baucu_docs::JournalRow {
-                at: j.at.get(..19).unwrap_or(&j.at).replace('T', " "),
-                actor: j.actor.clone(),
-                kind: j.kind.clone(),
-                stack: j.stack_id.and_then(|id| s.stacks.get(&id).cloned()).unwrap_or_default(),
-                entry: j.entry_id.map(|e| e.to_string()).unwrap_or_default(),
-                seq: j.seq.map(|q| q.to_string()).unwrap_or_default(),
-                detail: j.detail.clone(),
-            })
-            .collect();
-        let doc = baucu_docs::JournalDoc {
-            title: format!("Nhật ký nhập phiếu — {}", s.round.title()),
-            organisation: s.meta.organisation.clone().unwrap_or_default(),
-            heading: s.round.title(),
-            rows,
-        };
-        let bytes = tokio::task::spawn_blocking(move || doc.pdf())
-            .await
-            .map_err(|_| AppError::Conflict("Không tạo được nhật ký.".into()))?
-            .map_err(|e| AppError::Conflict(e.0))?;
-        Ok(Download {
-            file_name: format!("nhat-ky-nhap-phieu-lan-{round_id}.pdf"),
-            content_type: "application/pdf",
-            bytes,
-        })
     }
 }
 

@@ -138,7 +138,7 @@ fn damaged(what: &str) -> AppError {
     AppError::damaged("Dữ liệu lần bầu", what)
 }
 
-fn load_round(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
+pub(crate) fn load_round(c: &Connection, id: i64) -> Result<(RoundRow, Round), AppError> {
     load_round_as(c, id, true)
 }
 
@@ -329,6 +329,8 @@ pub struct StackView {
     pub id: i64,
     pub name: String,
     pub status: StackStatus,
+    /// Papers the board counted into the stack when handing it out.
+    pub papers: Option<i64>,
     pub entries: Vec<EntryInfo>,
     /// Sequence numbers where the entries differ, with each entry's reading (None: no ballot).
     pub differences: Vec<Difference>,
@@ -344,12 +346,27 @@ pub struct EntryInfo {
     pub ballots: i64,
 }
 
+/// A position of the aligned entries of a stack where they disagree (see `board::align`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
+    /// The position in the aligned stack (1-based): where the board finds the paper.
     pub seq: i64,
+    pub kind: DifferenceKind,
+    /// Each entry's reading there (None: that entry has no ballot at this position).
     pub readings: Vec<Option<String>>,
+    /// Each entry's own number of the ballot there (None: no ballot).
+    pub entry_seqs: Vec<Option<i64>>,
     /// The board's reading, once decided (`Some(None)`: the ballot does not exist).
     pub resolved: Option<Option<String>>,
+}
+
+/// What kind of difference: every entry read a ballot there but not the same, or some entry has no
+/// ballot there (a paper skipped in it, or keyed twice or added in the others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DifferenceKind {
+    Changed,
+    Missing,
 }
 
 /// The round with its progress.
@@ -516,7 +533,10 @@ impl App {
                     if s.status != StackStatus::Entering { differences(c, s.id)? } else { Vec::new() };
                 if s.status != StackStatus::Accepted && actor.role != crate::Role::BoardHead {
                     // Independent entries: only the board head sees the readings before reconciling.
-                    diffs.iter_mut().for_each(|d| d.readings.iter_mut().for_each(|r| *r = None));
+                    diffs.iter_mut().for_each(|d| {
+                        d.readings.iter_mut().for_each(|r| *r = None);
+                        d.entry_seqs.iter_mut().for_each(|r| *r = None);
+                    });
                 }
                 if s.status == StackStatus::Accepted {
                     ballots_agreed += readings(c, s.id)?.len() as u64;
@@ -525,6 +545,7 @@ impl App {
                     id: s.id,
                     name: s.name,
                     status: s.status,
+                    papers: s.papers,
                     entries,
                     differences: diffs,
                 });

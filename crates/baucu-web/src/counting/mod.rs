@@ -66,9 +66,10 @@ pub(super) fn describe(round: &Round, code: Option<&str>) -> Markup {
     }
 }
 
-/// "93,28 %": the recorded percentage with the Vietnamese decimal comma.
+/// "93,28%": the recorded percentage with the Vietnamese decimal comma, written as the documents
+/// write it.
 pub(super) fn percent(p: Option<String>) -> String {
-    p.map(|v| format!("{v} %")).unwrap_or_else(|| "—".into())
+    p.map(|v| format!("{v}%")).unwrap_or_else(|| "—".into())
 }
 
 /// The result table of a closed round, from its record.

@@ -87,6 +87,14 @@ pub async fn round_page(
     let manage = actor.role.may(Permission::ManageCounting) && !r.closed;
     let run = actor.role.may(Permission::RunRounds);
     let needed = r.entries_per_stack as usize;
+    // How the ballot will be printed on each paper, by the same layout as the download.
+    let mut plans = Vec::new();
+    for paper in [baucu_docs_paper::A5, baucu_docs_paper::A4] {
+        match state.app.ballot_plan(actor, id, paper).await {
+            Ok(plan) => plans.push((paper.code().to_uppercase(), plan)),
+            Err(e) => return app_error(e),
+        }
+    }
     let content = html! {
         section.card {
             p {
@@ -103,8 +111,21 @@ pub async fn round_page(
             p { a href={ "/rounds/" (r.id) "/journal" } { "Nhật ký nhập phiếu" } " · " a href={ "/elections/" (r.election_id) } { "Về cuộc bầu" } }
             form.inline.files method="get" action={ "/rounds/" (r.id) "/files/phieu-bau.pdf" } {
                 label { "In phiếu bầu: số bản" input name="copies" inputmode="numeric" value=(r.issued.unwrap_or(1).max(1)); }
-                label { "Khổ giấy" select name="paper" { option value="a4" { "A4" } option value="a5" { "A5" } } }
+                label { "Khổ giấy" select name="paper" { option value="a4" { "A4" } option value="a5" { "A5" } option value="a3" { "A3" } } }
+                label { input type="checkbox" name="two_per_sheet" value="1"; " Phiếu A5: hai phiếu trên một tờ A4 (để cắt đôi)" }
                 button type="submit" { "Tải phiếu bầu (PDF)" }
+            }
+            p.muted {
+                "Mỗi phiếu luôn nằm trọn trên một tờ: cỡ chữ (tên nhỏ nhất 10 pt) và số cột được chọn cho vừa; "
+                "danh sách không vừa khổ đã chọn thì phiếu in trên khổ lớn hơn (A5 → A4 → A3) và tên tệp tải về ghi khổ giấy đã dùng."
+            }
+            ul.muted {
+                @for (paper, plan) in &plans {
+                    @match plan {
+                        Ok(text) => li { "Chọn khổ " (paper) ": " (text) },
+                        Err(text) => li { "Chọn khổ " (paper) ": " span.warn { (text) } },
+                    }
+                }
             }
             @if r.closed {
                 p.files {
@@ -324,6 +345,8 @@ pub struct FileQuery {
     copies: Option<String>,
     #[serde(default)]
     paper: Option<String>,
+    #[serde(default)]
+    two_per_sheet: Option<String>,
 }
 
 pub async fn round_file(
@@ -344,13 +367,22 @@ pub async fn round_file(
                 }),
             };
             let paper = match q.paper.as_deref() {
-                None | Some("a4") => Ok(baucu_docs_paper::A4),
-                Some("a5") => Ok(baucu_docs_paper::A5),
-                Some(_) => Err(AppError::invalid("paper", "Khổ giấy phải là A4 hoặc A5.")),
+                None => Ok(baucu_docs_paper::A4),
+                Some(text) => baucu_docs_paper::parse(text)
+                    .ok_or_else(|| AppError::invalid("paper", "Khổ giấy phải là A5, A4 hoặc A3.")),
             };
-            match (copies, paper) {
-                (Ok(copies), Ok(paper)) => state.app.ballots_pdf(actor, id, paper, copies).await,
-                (Err(e), _) | (_, Err(e)) => Err(e),
+            let two_per_sheet = match q.two_per_sheet.as_deref() {
+                None => Ok(false),
+                Some("1" | "on") => Ok(true),
+                Some(_) => {
+                    Err(AppError::invalid("two_per_sheet", "Ô \"hai phiếu trên một tờ\" không đọc được."))
+                }
+            };
+            match (copies, paper, two_per_sheet) {
+                (Ok(copies), Ok(paper), Ok(two)) => {
+                    state.app.ballot_sheets_pdf(actor, id, paper, two, copies).await
+                }
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
             }
         }
         "bien-ban.pdf" => state.app.minutes(actor, id, "pdf").await,

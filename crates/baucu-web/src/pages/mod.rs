@@ -17,7 +17,7 @@ mod roster;
 
 pub use accounts::{throttle_lift, user_create, user_password, user_update, users_page};
 pub use attendance::{absence, alternate, attendance_page, check_in, check_in_name, sitting_create};
-pub use audit::audit_page;
+pub use audit::{audit_page, audit_pdf};
 pub use congress::{congress_page, congress_submit};
 pub use elections::{
     approval, candidate_add, election_create, election_page, elections_page, move_on_ballot, order_reset,
