@@ -91,8 +91,9 @@ fn write_copy(source: &Path, temp: &Path) -> Result<()> {
     })?;
     conn.execute("VACUUM INTO ?1", [into])?;
     drop(conn);
-    // VACUUM INTO does not sync its output.
-    let file = std::fs::File::open(temp).map_err(|e| io(temp, e))?;
+    // VACUUM INTO does not sync its output. Opened for writing: Windows flushes a file only through
+    // a handle that may write it ("Access denied" otherwise).
+    let file = std::fs::OpenOptions::new().write(true).open(temp).map_err(|e| io(temp, e))?;
     file.sync_all().map_err(|e| io(temp, e))?;
     Ok(())
 }

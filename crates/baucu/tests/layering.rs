@@ -131,6 +131,8 @@ fn allowed_workspace_deps() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("baucu-app", &["baucu-rules", "baucu-store", "baucu-docs"][..]),
         ("baucu-web", &["baucu-app"][..]),
         ("baucu", &["baucu-rules", "baucu-docs", "baucu-app", "baucu-web"][..]),
+        // Packs the Windows zip (scripts/windows): no part of the node.
+        ("baucu-pack", &[][..]),
     ])
 }
 

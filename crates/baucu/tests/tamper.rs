@@ -468,10 +468,13 @@ fn tamper_every_table() {
     rewrite_chain(&db, ballots, &key);
     let recounted = verify(&data, None);
     assert_eq!(recounted.status.code(), Some(1), "{}", text(&recounted));
+    // The edited entry no longer agrees with the other entry of its stack (the agreed ballots cannot
+    // be formed), or it does and gives another result: either way the recount names the round.
+    let said = text(&recounted);
     assert!(
-        text(&recounted).contains("từ các phiếu đã lưu: kết quả đã lưu khác kết quả tính lại"),
-        "the recount of the closed round catches the re-hashed ballot: {}",
-        text(&recounted)
+        said.contains("từ các phiếu đã lưu: kết quả đã lưu khác kết quả tính lại")
+            || said.contains("từ các phiếu đã lưu: không tính lại được"),
+        "the recount of the closed round catches the re-hashed ballot: {said}"
     );
     assert!(!text(&recounted).contains("Bảng ballots"), "every row matches its re-hashed digest");
     let caught = verify(&data, Some(&head));

@@ -4,7 +4,8 @@
 //! "ĐỌC TRƯỚC.txt" as written. The text file gets Windows line endings and a byte order mark, so
 //! that every Notepad shows its Vietnamese right.
 //!
-//! `cargo run --example pack_windows -- EXE README.txt OUT.zip`
+//! `cargo run -p baucu-pack -- EXE README.txt OUT.zip` (what `scripts/windows` runs). A crate of its
+//! own, with only `zip` and `jiff`, so packing does not build the whole node a second time.
 
 use std::io::Write;
 use zip::write::SimpleFileOptions;
@@ -13,7 +14,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [exe, readme, out] = args.as_slice() else {
-        return Err("dùng: pack_windows EXE README.txt OUT.zip".into());
+        return Err("dùng: baucu-pack EXE README.txt OUT.zip".into());
     };
     let epoch: i64 = std::env::var("SOURCE_DATE_EPOCH")
         .map_err(|_| "SOURCE_DATE_EPOCH chưa đặt (thời điểm của commit)".to_owned())?
