@@ -22,7 +22,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::{Client, SMALL_CANDIDATES, SMALL_PASSWORD, Server, small_congress_by, start_command};
 
 /// One Wine prefix for both tests, used one test at a time (its first use creates it).
@@ -98,16 +98,22 @@ fn stop(mut server: Server) {
     assert!(status.success(), "the node stopped with {status}");
 }
 
-/// Waits for a process to end, at most two minutes (Wine's first start creates its prefix).
+/// Waits for a process to end; a watchdog ends it after two minutes (Wine's first start creates its
+/// prefix), and the test then fails.
 fn wait_exit(child: &mut Child, what: &str) -> std::process::ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return status;
+    let pid = child.id().to_string();
+    let (done, watch) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let expired = watch.recv_timeout(Duration::from_secs(120)).is_err();
+        if expired {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "{what} did not end");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+        expired
+    });
+    let status = child.wait().expect("wait");
+    let _ = done.send(());
+    assert!(!watchdog.join().unwrap_or(true), "{what} did not end within two minutes");
+    status
 }
 
 #[test]
