@@ -359,37 +359,8 @@ fn congress_with_list(data: &Path, roster: &[String], list: &[String]) -> (suppo
         "name": "Đại hội đại biểu Đảng bộ phường Thượng Kiệm lần thứ XXVI", "organisation": "Đảng bộ phường Thượng Kiệm",
         "level": "cell", "assembly_kind": "members_congress", "term": "2025–2030", "opens_on": "15/03/2025" })),
     );
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    for (c, h) in ["Họ và tên", "Ngày sinh", "Giới tính", "Đảng viên"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).expect("write");
-    }
-    for (r, name) in roster.iter().enumerate() {
-        let r = r as u32;
-        sheet.write_string(r + 1, 0, name).expect("write");
-        sheet
-            .write_string(r + 1, 1, format!("{:02}/0{}/19{}", 1 + r % 28, 1 + r % 9, 60 + r % 30))
-            .expect("write");
-        sheet.write_string(r + 1, 2, if r % 3 == 1 { "Nữ" } else { "Nam" }).expect("write");
-        sheet.write_string(r + 1, 3, "Chính thức").expect("write");
-    }
-    let (status, reply) = org.post_bytes(
-        "/api/roster/import",
-        "application/octet-stream",
-        &book.save_to_buffer().expect("xlsx"),
-    );
-    assert_eq!(status, 200, "{reply}");
-    let sitting = org.post("/api/sittings", serde_json::json!({ "name": "Phiên thứ nhất" }))["id"]
-        .as_i64()
-        .expect("sitting");
-    let people = org.get("/api/persons");
-    let people = people.as_array().expect("persons");
-    for p in people {
-        org.post(
-            "/api/attendance/check-in",
-            serde_json::json!({ "sitting_id": sitting, "person_id": p["id"], "present": true }),
-        );
-    }
+    let people = support::roster_present(&org, roster);
+    let people = &people;
     let seats = (list.len() - 1).to_string();
     let election = org.post(
         "/api/elections",

@@ -180,35 +180,9 @@ fn hall_congress(
         "name": "Đại hội Chi bộ Khu phố 3 lần thứ X", "organisation": "Chi bộ Khu phố 3", "level": "cell",
         "assembly_kind": "members_congress", "term": "2025–2027", "opens_on": "15/03/2025" })),
     );
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    for (c, h) in ["Họ và tên", "Ngày sinh", "Giới tính", "Đảng viên"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).expect("write");
-    }
-    for r in 0..60u32 {
-        let name = names.get(r as usize).cloned().unwrap_or_else(|| format!("Ngô Văn Số {}", r + 1));
-        sheet.write_string(r + 1, 0, &name).expect("write");
-        sheet
-            .write_string(r + 1, 1, format!("{:02}/0{}/19{}", 1 + r % 28, 1 + r % 9, 60 + r % 30))
-            .expect("write");
-        sheet.write_string(r + 1, 2, if r % 3 == 1 { "Nữ" } else { "Nam" }).expect("write");
-        sheet.write_string(r + 1, 3, "Chính thức").expect("write");
-    }
-    let (status, reply) = org.post_bytes(
-        "/api/roster/import",
-        "application/octet-stream",
-        &book.save_to_buffer().expect("xlsx"),
-    );
-    assert_eq!(status, 200, "{reply}");
-    let sitting =
-        org.post("/api/sittings", json!({ "name": "Phiên thứ nhất" }))["id"].as_i64().expect("sitting");
-    let people = org.get("/api/persons");
-    for p in people.as_array().expect("persons") {
-        org.post(
-            "/api/attendance/check-in",
-            json!({ "sitting_id": sitting, "person_id": p["id"], "present": true }),
-        );
-    }
+    let roster: Vec<String> =
+        (0..60).map(|r| names.get(r).cloned().unwrap_or_else(|| format!("Ngô Văn Số {}", r + 1))).collect();
+    let people = serde_json::Value::Array(support::roster_present(&org, &roster));
     // The list may have at most 30% more names than seats.
     let seats = (names.len() as u32 * 10).div_ceil(13);
     let election = org.post(

@@ -277,6 +277,42 @@ pub fn evaluate_stdin(input: &[u8]) -> (Option<i32>, String, String) {
     (out.status.code(), text(&out.stdout), text(&out.stderr))
 }
 
+/// Imports a roster of `names` as `org` (in that order, birth dates and sexes made up, all official
+/// members; the same name twice is two people), opens a sitting and checks everyone in: the persons
+/// as `/api/persons` lists them.
+pub fn roster_present(org: &Client, names: &[String]) -> Vec<Value> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Họ và tên", "Ngày sinh", "Giới tính", "Đảng viên"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("write");
+    }
+    for (r, name) in (0u32..).zip(names) {
+        sheet.write_string(r + 1, 0, name).expect("write");
+        sheet
+            .write_string(r + 1, 1, format!("{:02}/0{}/19{}", 1 + r % 28, 1 + r % 9, 60 + r % 30))
+            .expect("write");
+        sheet.write_string(r + 1, 2, if r % 3 == 1 { "Nữ" } else { "Nam" }).expect("write");
+        sheet.write_string(r + 1, 3, "Chính thức").expect("write");
+    }
+    let (status, reply) = org.post_bytes(
+        "/api/roster/import",
+        "application/octet-stream",
+        &book.save_to_buffer().expect("xlsx"),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let sitting = org.post("/api/sittings", serde_json::json!({ "name": "Phiên thứ nhất" }))["id"]
+        .as_i64()
+        .expect("sitting");
+    let people = org.get("/api/persons").as_array().expect("persons").clone();
+    for p in &people {
+        org.post(
+            "/api/attendance/check-in",
+            serde_json::json!({ "sitting_id": sitting, "person_id": p["id"], "present": true }),
+        );
+    }
+    people
+}
+
 /// The command that runs the `baucu` binary cargo built for these tests.
 pub fn baucu() -> Command {
     Command::new(env!("CARGO_BIN_EXE_baucu"))
@@ -311,40 +347,14 @@ pub fn small_congress_by(
         "name": "Đại hội Chi bộ Khu phố 3 lần thứ X", "organisation": "Chi bộ Khu phố 3", "level": "cell",
         "assembly_kind": "members_congress", "term": "2025–2027", "opens_on": "15/03/2025" })),
     );
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    for (c, h) in ["Họ và tên", "Ngày sinh", "Giới tính", "Đảng viên"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).expect("write");
-    }
     let filler = ["Ngô", "Lý", "Đặng", "Bùi", "Hồ", "Dương"];
-    for r in 0..60u32 {
-        let name = match candidates.get(r as usize) {
+    let names: Vec<String> = (0..60)
+        .map(|r| match candidates.get(r) {
             Some(n) => (*n).to_owned(),
-            None => format!("{} Văn Số {}", filler[r as usize % filler.len()], r + 1),
-        };
-        sheet.write_string(r + 1, 0, &name).expect("write");
-        sheet
-            .write_string(r + 1, 1, format!("{:02}/0{}/19{}", 1 + r % 28, 1 + r % 9, 60 + r % 30))
-            .expect("write");
-        sheet.write_string(r + 1, 2, if r % 3 == 1 { "Nữ" } else { "Nam" }).expect("write");
-        sheet.write_string(r + 1, 3, "Chính thức").expect("write");
-    }
-    let (status, reply) = org.post_bytes(
-        "/api/roster/import",
-        "application/octet-stream",
-        &book.save_to_buffer().expect("xlsx"),
-    );
-    assert_eq!(status, 200, "{reply}");
-    let sitting = org.post("/api/sittings", serde_json::json!({ "name": "Phiên thứ nhất" }))["id"]
-        .as_i64()
-        .expect("sitting");
-    let people = org.get("/api/persons");
-    for p in people.as_array().expect("persons") {
-        org.post(
-            "/api/attendance/check-in",
-            serde_json::json!({ "sitting_id": sitting, "person_id": p["id"], "present": true }),
-        );
-    }
+            None => format!("{} Văn Số {}", filler[r % filler.len()], r + 1),
+        })
+        .collect();
+    let people = Value::Array(roster_present(&org, &names));
     let election = org.post(
         "/api/elections",
         serde_json::json!({ "body": "committee", "seats": "5", "seats_for": "60", "seats_against": "0" }),
