@@ -68,8 +68,12 @@ await shot('congress');
 // The roster, imported from the .xlsx the test generated.
 await page.goto(`${base}/roster`);
 await page.locator('input[type=file][name=file]').setInputFiles(process.env.ROSTER_XLSX);
-await page.getByRole('button', { name: 'Nhập danh sách' }).click();
-await expectNotice(`Đã nhập ${roster.length} người.`);
+await page.getByRole('button', { name: 'Xem trước' }).click();
+// The preview: nothing written until a choice is made.
+await page.getByRole('heading', { name: 'Xem trước tệp danh sách' }).first().waitFor();
+await shot('roster-preview');
+await page.getByRole('button', { name: 'Nhập tất cả' }).click();
+await expectNotice(`Đã nhập: thêm ${roster.length} người, sửa 0 người.`);
 await shot('roster');
 await page.getByLabel('Tìm theo họ tên').fill('nguyen');
 await page.keyboard.press('Enter');

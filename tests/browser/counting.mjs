@@ -33,6 +33,13 @@ const open = async (user) => {
 };
 const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
 const expectNotice = (page, text) => page.locator('.notice', { hasText: text }).first().waitFor();
+// An irreversible step: tick the confirmation box of the button's form (it states the consequence),
+// then press the button.
+const confirmed = async (page, name) => {
+  const button = page.getByRole('button', { name });
+  await page.locator('form').filter({ has: button }).locator('input[name="confirm"]').check();
+  await button.click();
+};
 
 // Keys the stack on the entry screen; returns the number of keystrokes pressed.
 const keyStack = async (page, list, extra = {}) => {
@@ -117,15 +124,15 @@ if (process.env.MODE === 'keys') {
     await head.waitForLoadState('load');
   }
   await expectNotice(head, 'Chồng phiếu đã khớp');
-  await head.getByRole('button', { name: 'Kết thúc kiểm phiếu, tính kết quả' }).click();
+  await confirmed(head, 'Kết thúc kiểm phiếu, tính kết quả');
   await expectNotice(head, 'Đã kết thúc kiểm phiếu');
   seen.result_rows = await head.locator('table.result tbody tr').allInnerTexts();
   await shot(head, 'results');
   const pres = await open('pres');
   await pres.goto(`${base}/rounds/${process.env.ROUND}`);
-  await pres.getByRole('button', { name: 'Công bố kết quả lên màn chiếu' }).click();
+  await confirmed(pres, 'Công bố kết quả lên màn chiếu');
   await expectNotice(pres, 'Đã công bố kết quả.');
-  await pres.getByRole('button', { name: 'Bầu lại giữa những người bằng phiếu' }).click();
+  await confirmed(pres, 'Bầu lại giữa những người bằng phiếu');
   await expectNotice(pres, 'Đã tạo lần bầu tiếp theo.');
   seen.tie_break_url = pres.url().split('?')[0];
   seen.tie_break_list = await pres.locator('ol.ballot li').allInnerTexts();

@@ -139,7 +139,16 @@ fn from_row(r: CongressRow) -> Result<Congress, AppError> {
     })
 }
 
+/// Why the congress's level and kind can no longer change.
+pub const FIXED_REASON: &str = "Đại hội đã có lần bầu: số làm căn cứ và quy tắc bầu đã lấy theo cấp và hình thức đại hội, nên không đổi được nữa.";
+
 impl App {
+    /// Whether the congress's level and kind are fixed: once any round exists, its base and rules were
+    /// taken from them.
+    pub async fn congress_fixed(&self) -> Result<bool, AppError> {
+        self.read(|c| Ok(baucu_store::counting::any_round(c)?)).await
+    }
+
     /// The congress, if it has been set up.
     pub async fn congress(&self) -> Result<Option<Congress>, AppError> {
         self.read(|c| congress::get(c)?.map(from_row).transpose()).await
@@ -224,6 +233,20 @@ impl App {
         };
         let saved = congress.clone();
         self.act(actor, "congress.save", move |c| {
+            // Once a round exists its base and rules were taken from the congress's kind and level:
+            // they stay as they were.
+            if let Some(before) = congress::get(c)?
+                && (before.level != saved.level.code() || before.assembly_kind != saved.assembly_kind.code())
+                && baucu_store::counting::any_round(c)?
+            {
+                let level = Level::from_code(&before.level).map(Level::label).unwrap_or(&before.level);
+                let kind = assembly_from_code(&before.assembly_kind)
+                    .map(assembly_label)
+                    .unwrap_or(&before.assembly_kind);
+                return Err(AppError::Conflict(format!(
+                    "{FIXED_REASON} Cấp ({level}) và hình thức đại hội ({kind}) giữ nguyên."
+                )));
+            }
             let row = CongressRow {
                 name: saved.name.clone(),
                 organisation: saved.organisation.clone(),

@@ -30,6 +30,26 @@ const UNITS: [&str; 6] = [
 ];
 const EDUCATION: [&str; 4] = ["Trung học phổ thông", "Trung cấp", "Cao đẳng", "Đại học"];
 const THEORY: [&str; 4] = ["Sơ cấp", "Trung cấp", "Cao cấp", ""];
+const HOMETOWNS: [&str; 6] = [
+    "Xã Thượng Kiệm, tỉnh Ninh Bình",
+    "Xã Kim Sơn, tỉnh Ninh Bình",
+    "Xã Yên Mô, tỉnh Ninh Bình",
+    "Phường Hoa Lư, tỉnh Ninh Bình",
+    "Xã Nghĩa Hưng, tỉnh Ninh Bình",
+    "Xã Hải Hậu, tỉnh Ninh Bình",
+];
+const POSITIONS: [&str; 10] = [
+    "Bí thư chi bộ thôn",
+    "Trưởng thôn",
+    "Chủ tịch Hội Nông dân xã",
+    "Chủ tịch Hội Liên hiệp Phụ nữ xã",
+    "Công chức Văn phòng – Thống kê",
+    "Giáo viên Trường Trung học cơ sở",
+    "Trưởng Trạm Y tế xã",
+    "Phó Chủ tịch Ủy ban nhân dân xã",
+    "Cựu chiến binh",
+    "Hưu trí",
+];
 
 pub const DEMO_MEMBERS: usize = 150;
 pub const DEMO_COMMITTEE_SEATS: u32 = 13;
@@ -104,6 +124,18 @@ pub fn sample_roster(seed: u64, members: usize) -> Vec<PersonFields> {
             1 => "Phật giáo",
             _ => "Không",
         };
+        // The summary list's fields come from a generator of their own, so that every other field is
+        // drawn as it was before they existed.
+        let mut extra = SampleRng::new(seed ^ 0x7472_6963_685f_6e67 ^ (i as u64).wrapping_mul(0x9E37_79B9));
+        let probationary = i % 15 == 14;
+        let joined = if probationary { 2024 } else { (year + 18 + extra.below(20)).min(2023) };
+        let (joined_month, joined_day) = (1 + extra.below(12), 1 + extra.below(28));
+        let joined_on = format!("{joined_day:02}/{joined_month:02}/{joined}");
+        let official_on = if probationary {
+            String::new()
+        } else {
+            format!("{joined_day:02}/{joined_month:02}/{}", joined + 1)
+        };
         let mark = |on: bool| if on { "x" } else { "" }.to_owned();
         let fields: PersonFields = [
             ("full_name", name),
@@ -111,7 +143,11 @@ pub fn sample_roster(seed: u64, members: usize) -> Vec<PersonFields> {
             ("sex", if female { "Nữ" } else { "Nam" }.into()),
             ("ethnicity", ethnicity.into()),
             ("religion", religion.into()),
-            ("party_status", if i % 15 == 14 { "Dự bị" } else { "Chính thức" }.into()),
+            ("party_status", if probationary { "Dự bị" } else { "Chính thức" }.into()),
+            ("hometown", pick(&mut extra, &HOMETOWNS).into()),
+            ("position", pick(&mut extra, &POSITIONS).into()),
+            ("joined_on", joined_on),
+            ("official_on", official_on),
             ("unit", pick(&mut rng, &UNITS).into()),
             ("education", pick(&mut rng, &EDUCATION).into()),
             ("political_theory", pick(&mut rng, &THEORY).into()),
@@ -174,6 +210,32 @@ impl App {
             .report
             .map(|r| r.present)
             .ok_or_else(|| AppError::Conflict("the demo roster gives no base".into()))?;
+        // The congress's opening votes by show of hands: presidium, secretariat and counting board
+        // (who are not on the committee's list below), each carried by all present.
+        let official: Vec<i64> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 15 != 14 && !away.contains(i))
+            .map(|(_, id)| *id)
+            .collect();
+        let listed: Vec<i64> =
+            official.iter().step_by(7).take(15).copied().chain([official[3], official[10]]).collect();
+        let free: Vec<i64> = official.iter().copied().filter(|id| !listed.contains(id)).collect();
+        for (subject, head, members, technical) in [
+            ("presidium", None, &free[0..3], ""),
+            ("secretariat", None, &free[3..5], ""),
+            ("counting_board", Some(free[5]), &free[6..10], "Trần Văn Kỹ"),
+        ] {
+            let mut pairs = vec![
+                ("subject".to_owned(), subject.to_owned()),
+                ("votes_for".to_owned(), present.to_string()),
+                ("votes_against".to_owned(), "0".to_owned()),
+                ("technical".to_owned(), technical.to_owned()),
+            ];
+            pairs.extend(head.map(|h| ("head".to_owned(), h.to_string())));
+            pairs.extend(members.iter().map(|m| ("member".to_owned(), m.to_string())));
+            self.record_vote(&actor, crate::votes::VoteRequest::from_form(&pairs)?).await?;
+        }
         let election = self
             .create_election(
                 &actor,
@@ -188,12 +250,6 @@ impl App {
             .await?;
         // The convening committee proposes 15 for 13 seats (surplus 2); the floor nominates one more,
         // who passes the poll, and one who does not.
-        let official: Vec<i64> = ids
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % 15 != 14 && !away.contains(i))
-            .map(|(_, id)| *id)
-            .collect();
         for id in official.iter().step_by(7).take(15) {
             self.add_candidate(&actor, election, *id, Source::Convening).await?;
         }

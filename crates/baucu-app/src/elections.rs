@@ -3,6 +3,7 @@
 //! approval vote, and the ballot order — every decision taken by the rules engine.
 
 use crate::attendance::assembly_of;
+use crate::limits::TextLimit;
 use crate::roster::Person;
 use crate::{Actor, App, AppError, FieldProblem, Permission};
 use baucu_rules::assembly::AssemblyKind;
@@ -11,14 +12,16 @@ use baucu_rules::election::{Body, Layout};
 use baucu_rules::list::check_list;
 use baucu_rules::order::ballot_order;
 use baucu_rules::poll::{ExcludeReason, decide_poll};
-use baucu_rules::roster::{drawn_from, may_stand, show_of_hands_passes, standing_committee_allowed};
+use baucu_rules::roster::{
+    Ineligibility, drawn_from, ineligibility, show_of_hands_passes, standing_committee_allowed,
+};
 use baucu_rules::{PersonName, messages};
 use baucu_store::elections::{self as db, CandidateRow, ElectionRow};
 use baucu_store::persons;
 use baucu_store::rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub fn body_from_code(code: &str) -> Option<Body> {
     Body::ALL.into_iter().find(|b| b.code() == code)
@@ -74,10 +77,12 @@ pub enum CandidateStatus {
     TiedAtCap,
     WithdrawalRequested,
     Withdrawn,
+    /// Taken off the list before its approval, with a reason (audited).
+    Removed,
 }
 
 impl CandidateStatus {
-    pub const ALL: [CandidateStatus; 7] = [
+    pub const ALL: [CandidateStatus; 8] = [
         CandidateStatus::Listed,
         CandidateStatus::PendingPoll,
         CandidateStatus::BelowGate,
@@ -85,6 +90,7 @@ impl CandidateStatus {
         CandidateStatus::TiedAtCap,
         CandidateStatus::WithdrawalRequested,
         CandidateStatus::Withdrawn,
+        CandidateStatus::Removed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +102,7 @@ impl CandidateStatus {
             CandidateStatus::TiedAtCap => "tied_at_cap",
             CandidateStatus::WithdrawalRequested => "withdrawal_requested",
             CandidateStatus::Withdrawn => "withdrawn",
+            CandidateStatus::Removed => "removed",
         }
     }
 
@@ -108,6 +115,7 @@ impl CandidateStatus {
             CandidateStatus::TiedAtCap => "Bằng phiếu ở giới hạn, chờ đại hội quyết định",
             CandidateStatus::WithdrawalRequested => "Xin rút, chờ đại hội quyết định",
             CandidateStatus::Withdrawn => "Đã được rút",
+            CandidateStatus::Removed => "Đã đưa ra khỏi danh sách",
         }
     }
 
@@ -140,6 +148,48 @@ impl Candidate {
             poll_agree: r.poll_agree,
         })
     }
+}
+
+/// The longest reason for taking a name off a list.
+pub const REMOVAL_REASON: TextLimit =
+    TextLimit { label: "Lý do đưa tên ra khỏi danh sách", max_chars: 500 };
+
+/// The reason in a few words, as a picker shows it beside the name.
+pub fn ineligibility_label(why: Ineligibility) -> &'static str {
+    match why {
+        Ineligibility::Probationary => "đảng viên dự bị",
+        Ineligibility::Suspended => "đang bị đình chỉ sinh hoạt đảng",
+        Ineligibility::ProsecutedOrDetained => "đang bị khởi tố, truy tố hoặc tạm giam",
+    }
+}
+
+/// Why `person` may neither stand nor nominate, as one sentence naming the person, the reason and
+/// the article (the engine decides; `None` when they may).
+pub fn ineligible_reason(person: &Person) -> Option<String> {
+    let why = ineligibility(person.party_status(), person.suspended, person.prosecuted)?;
+    let article = match why {
+        Ineligibility::Probationary => {
+            "chỉ đảng viên chính thức được bầu cử, ứng cử, đề cử — Điều 30 Quy chế bầu cử trong Đảng"
+        }
+        Ineligibility::Suspended | Ineligibility::ProsecutedOrDetained => {
+            "Điều 30 khoản 2 Quy chế bầu cử trong Đảng"
+        }
+    };
+    let status = match why {
+        Ineligibility::Probationary => "là đảng viên dự bị",
+        other => ineligibility_label(other),
+    };
+    Some(format!("{} {status}: không được ứng cử, đề cử ({article}).", person.full_name))
+}
+
+/// A person of the roster who may not stand or nominate, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IneligiblePerson {
+    pub person: Person,
+    /// The reason in a few words ("đảng viên dự bị").
+    pub reason: String,
+    /// Among the members of the body this election draws on (always, when it draws on the roster).
+    pub in_pool: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -216,6 +266,13 @@ pub struct ElectionDetail {
     pub blockers: Vec<String>,
     /// People who may still be put forward.
     pub eligible: Vec<Person>,
+    /// People of the roster who may neither stand nor nominate, with the reason (for every picker).
+    pub ineligible: Vec<IneligiblePerson>,
+    /// People who may nominate from the floor (official members, none of the reasons above).
+    pub nominators: Vec<Person>,
+    /// The reason each name taken off the list was taken off (candidate id → reason), from the audit
+    /// log.
+    pub removals: BTreeMap<i64, String>,
     /// The body the candidates are drawn from, if any.
     pub drawn_from: Option<String>,
     /// Those present at the latest sitting (for the poll and the show of hands).
@@ -304,6 +361,39 @@ fn present_at_latest_sitting(c: &Connection, kind: AssemblyKind) -> Result<Optio
     Ok(assembly_of(kind, &people, &attended, &checked).ok().map(|(a, _)| a.present()))
 }
 
+/// A person of the roster, read and checked.
+fn person_of(c: &Connection, id: i64) -> Result<Person, AppError> {
+    Person::from_row(persons::get(c, id)?.ok_or(AppError::NotFound("người này"))?)
+}
+
+/// Refuses `person` for an election drawn on the members of the body `parent` elected (rules.md
+/// § 2): before that body is decided, and when the person is not among its members.
+fn check_drawn_from(c: &Connection, e: &ElectionRow, parent: i64, person: &Person) -> Result<(), AppError> {
+    let this = body_from_code(&e.body).map_or("cuộc bầu này", messages::body);
+    let parent_row = db::get(c, parent)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
+    let of = body_from_code(&parent_row.body)
+        .map(messages::body)
+        .ok_or_else(|| AppError::damaged(format!("Dữ liệu cuộc bầu số {parent}"), "loại cuộc bầu"))?;
+    let members: Vec<i64> =
+        db::elected(c, parent)?.into_iter().filter(|(_, alt)| !alt).map(|(p, _)| p).collect();
+    if members.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "{} không phải ủy viên {of} vừa được bầu: chưa có kết quả bầu {of}, mà {this} được bầu trong số các ủy viên {of} (Quy chế bầu cử trong Đảng).",
+            person.full_name
+        )));
+    }
+    if !members.contains(&person.id) {
+        return Err(AppError::invalid(
+            "person_id",
+            format!(
+                "{} không phải ủy viên {of} vừa được bầu: {this} được bầu trong số các ủy viên {of} (Quy chế bầu cử trong Đảng).",
+                person.full_name
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl App {
     pub async fn elections(&self, actor: &Actor) -> Result<Vec<Election>, AppError> {
         actor.require(Permission::ViewSetup)?;
@@ -349,38 +439,46 @@ impl App {
             return Err(AppError::Invalid(problems));
         }
         let direct = form.direct.is_some() && body == Body::Secretary;
+        let is_cell = congress.level == crate::congress::Level::Cell;
+        // The congress itself elects the secretary where the superior allows it, and a chi bộ's
+        // secretary and deputy always (rules.md § 2): from the committee just elected, or, in a chi
+        // bộ without a chi ủy, from all its members.
+        let at_congress = direct || (is_cell && matches!(body, Body::Secretary | Body::DeputySecretary));
         let kind = match body {
             Body::Committee | Body::Delegates => congress.assembly_kind,
-            _ if direct => congress.assembly_kind,
+            _ if at_congress => congress.assembly_kind,
             _ => AssemblyKind::Plenum,
         };
         let at = self.now().to_string();
         self.act(actor, "election.create", move |c| {
             let existing = db::all(c)?;
-            let parent = if direct {
-                None
-            } else {
-                let sources = drawn_from(body);
-                let found = sources.iter().find_map(|b| {
-                    existing.iter().rev().find(|e| e.body == b.code()).map(|e| (e.id, e.seats))
-                });
-                if !sources.is_empty() && found.is_none() {
+            let sources: &[Body] = if at_congress { &[Body::Committee] } else { drawn_from(body) };
+            let parent = sources
+                .iter()
+                .find_map(|b| existing.iter().rev().find(|e| e.body == b.code()).map(|e| (e.id, e.seats)));
+            if let Some(first) = sources.first()
+                && parent.is_none()
+                && !(is_cell && at_congress)
+            {
+                return Err(AppError::Conflict(format!(
+                    "Chưa có cuộc bầu {first}: {} được bầu trong số các ủy viên {first}.",
+                    messages::body(body),
+                    first = messages::body(*first),
+                )));
+            }
+            if body == Body::StandingCommittee
+                && let Some((committee, seats)) = parent
+            {
+                // The committee's members: those elected once its result is in, its seats before.
+                let elected = db::elected(c, committee)?.into_iter().filter(|(_, alt)| !alt).count();
+                let members = if elected > 0 { elected as i64 } else { seats };
+                let members = u32::try_from(members)
+                    .map_err(|_| AppError::damaged(format!("Dữ liệu cuộc bầu số {committee}"), "số lượng bầu"))?;
+                if !standing_committee_allowed(members) {
                     return Err(AppError::Conflict(format!(
-                        "Chưa có cuộc bầu {}: {} được bầu trong số các ủy viên {}.",
-                        messages::body(sources[0]),
-                        messages::body(body),
-                        messages::body(sources[0])
+                        "Ban chấp hành có {members} ủy viên: chỉ bầu ban thường vụ khi ban chấp hành có từ 9 ủy viên trở lên (Quy chế bầu cử trong Đảng)."
                     )));
                 }
-                found
-            };
-            if body == Body::StandingCommittee
-                && let Some((_, committee_seats)) = parent
-                && !standing_committee_allowed(u32::try_from(committee_seats).unwrap_or(0))
-            {
-                return Err(AppError::Conflict(
-                    "Chỉ bầu ban thường vụ khi ban chấp hành có từ 9 ủy viên trở lên.".into(),
-                ));
             }
             let row = ElectionRow {
                 body: body.code().into(),
@@ -438,28 +536,81 @@ impl App {
                     blockers.push(f.message.clone());
                 }
             }
-            // Who may still be put forward: official members, not yet named, from the right body.
-            let named: BTreeSet<i64> = cands.iter().map(|c| c.person_id).collect();
+            // Who may still be put forward: those who may stand, not named (or taken off the list),
+            // from the right body; who may nominate; and who may do neither, with the reason.
+            let named: BTreeSet<i64> =
+                cands.iter().filter(|c| c.status != "removed").map(|c| c.person_id).collect();
             let pool: Option<BTreeSet<i64>> = match row.parent_election_id {
                 Some(pid) => {
                     Some(db::elected(c, pid)?.into_iter().filter(|(_, alt)| !alt).map(|(p, _)| p).collect())
                 }
                 None => None,
             };
-            let eligible = persons::all(c)?
-                .into_iter()
-                .map(Person::from_row)
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .filter(|p| may_stand(p.party_status()) && !named.contains(&p.id))
-                .filter(|p| pool.as_ref().is_none_or(|pool| pool.contains(&p.id)))
-                .collect();
-            let drawn_from = match row.parent_election_id {
-                Some(pid) => db::get(c, pid)?
-                    .and_then(|p| body_from_code(&p.body))
-                    .map(|b| messages::body(b).to_owned()),
+            let in_pool = |id: i64| pool.as_ref().is_none_or(|pool| pool.contains(&id));
+            let people: Vec<Person> =
+                persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<Vec<_>, _>>()?;
+            let mut eligible = Vec::new();
+            let mut nominators = Vec::new();
+            let mut ineligible = Vec::new();
+            for p in &people {
+                match ineligibility(p.party_status(), p.suspended, p.prosecuted) {
+                    Some(why) => ineligible.push(IneligiblePerson {
+                        person: p.clone(),
+                        reason: ineligibility_label(why).to_owned(),
+                        in_pool: in_pool(p.id),
+                    }),
+                    None => {
+                        nominators.push(p.clone());
+                        if in_pool(p.id) && !named.contains(&p.id) {
+                            eligible.push(p.clone());
+                        }
+                    }
+                }
+            }
+            let parent_body = match row.parent_election_id {
+                Some(pid) => db::get(c, pid)?.and_then(|p| body_from_code(&p.body)),
                 None => None,
             };
+            let drawn_from = parent_body.map(|b| messages::body(b).to_owned());
+            // The approval checks again: a name on its way to the ballot whose holder may no longer
+            // stand (suspended since, say), or who is not a member of the body it is drawn from.
+            let by_id: BTreeMap<i64, &Person> = people.iter().map(|p| (p.id, p)).collect();
+            for cand in candidates.iter().filter(|x| {
+                matches!(
+                    x.status,
+                    CandidateStatus::Listed
+                        | CandidateStatus::PendingPoll
+                        | CandidateStatus::TiedAtCap
+                        | CandidateStatus::WithdrawalRequested
+                )
+            }) {
+                let person = by_id.get(&cand.person_id).ok_or(AppError::NotFound("người có tên"))?;
+                if let Some(why) = ineligible_reason(person) {
+                    blockers
+                        .push(format!("{why} Đưa tên ra khỏi danh sách (ghi lý do) trước khi biểu quyết"));
+                }
+                if let (Some(b), false) = (parent_body, in_pool(cand.person_id)) {
+                    blockers.push(format!(
+                        "{} không phải ủy viên {} vừa được bầu: đưa tên ra khỏi danh sách",
+                        cand.full_name,
+                        messages::body(b)
+                    ));
+                }
+            }
+            // The reasons are in the audit log only: read it when some name was taken off.
+            let mut removals = BTreeMap::new();
+            if candidates.iter().any(|x| x.status == CandidateStatus::Removed) {
+                baucu_store::audit::newest_matching(c, None, Some("list.remove"), |entry| {
+                    let data: serde_json::Value = serde_json::from_str(&entry.data).unwrap_or_default();
+                    if data["election_id"].as_i64() == Some(id)
+                        && let (Some(cid), Some(reason)) =
+                            (data["candidate_id"].as_i64(), data["reason"].as_str())
+                    {
+                        removals.entry(cid).or_insert_with(|| reason.to_owned());
+                    }
+                    Ok(true)
+                })?;
+            }
             let layout = Layout::for_list(ballot.len() as u64, election.seats);
             Ok(ElectionDetail {
                 election,
@@ -471,6 +622,9 @@ impl App {
                 poll_tie_seats,
                 blockers,
                 eligible,
+                ineligible,
+                nominators,
+                removals,
                 drawn_from,
                 present,
             })
@@ -487,30 +641,118 @@ impl App {
         person_id: i64,
         source: Source,
     ) -> Result<i64, AppError> {
+        self.put_forward(actor, election_id, person_id, source, None).await
+    }
+
+    /// [`App::add_candidate`] with the member who nominated from the floor (a nomination only). The
+    /// person must be one who may stand (official, not suspended, not prosecuted, indicted or
+    /// detained), and a member of the body the election draws on once that body is decided; the
+    /// nominator must be one who may nominate. Each refusal names the person and the reason. A name
+    /// taken off the list may be put forward again.
+    pub async fn put_forward(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        person_id: i64,
+        source: Source,
+        nominator: Option<i64>,
+    ) -> Result<i64, AppError> {
         actor.require(Permission::EditLists)?;
+        if nominator.is_some() && source != Source::Nomination {
+            return Err(AppError::invalid(
+                "nominator_id",
+                "Chỉ ghi người đề cử khi nguồn là \"Đại hội đề cử\".",
+            ));
+        }
+        if nominator == Some(person_id) {
+            return Err(AppError::invalid(
+                "nominator_id",
+                "Người đề cử chính là người được đề cử: chọn nguồn \"Ứng cử\".",
+            ));
+        }
         self.act(actor, "list.add", move |c| {
             let (e, cands) = load(c, election_id)?;
             ensure_draft(&e)?;
-            let person = Person::from_row(persons::get(c, person_id)?.ok_or(AppError::NotFound("người này"))?)?;
-            if !may_stand(person.party_status()) {
-                return Err(AppError::invalid("person_id", format!("{} là đảng viên dự bị: không được ứng cử, đề cử.", person.full_name)));
+            let person = person_of(c, person_id)?;
+            if let Some(why) = ineligible_reason(&person) {
+                return Err(AppError::invalid("person_id", why));
             }
-            if cands.iter().any(|c| c.person_id == person_id) {
+            let nominator = match nominator {
+                Some(n) => {
+                    let n = person_of(c, n)?;
+                    if let Some(why) = ineligible_reason(&n) {
+                        return Err(AppError::invalid("nominator_id", why));
+                    }
+                    Some(n)
+                }
+                None => None,
+            };
+            let earlier = cands.iter().find(|c| c.person_id == person_id);
+            if earlier.is_some_and(|x| x.status != CandidateStatus::Removed.code()) {
                 return Err(AppError::invalid("person_id", format!("{} đã có tên.", person.full_name)));
             }
             if let Some(pid) = e.parent_election_id {
-                let pool = db::elected(c, pid)?;
-                if !pool.iter().any(|(p, alt)| *p == person_id && !alt) {
-                    return Err(AppError::invalid(
-                        "person_id",
-                        format!("{} không phải ủy viên của cơ quan vừa được bầu, nên không thể có tên ở cuộc bầu này.", person.full_name),
-                    ));
-                }
+                check_drawn_from(c, &e, pid, &person)?;
             }
-            let status = if source == Source::Convening { CandidateStatus::Listed } else { CandidateStatus::PendingPoll };
-            let id = db::insert_candidate(c, election_id, person_id, source.code(), status.code())?;
-            Ok((id, json!({ "election_id": election_id, "candidate_id": id, "person_id": person_id,
-                            "full_name": person.full_name, "source": source.code(), "status": status.code() })))
+            let status = if source == Source::Convening {
+                CandidateStatus::Listed
+            } else {
+                CandidateStatus::PendingPoll
+            };
+            let id = match earlier {
+                Some(x) => {
+                    db::restore_candidate(c, x.id, source.code(), status.code())?;
+                    x.id
+                }
+                None => db::insert_candidate(c, election_id, person_id, source.code(), status.code())?,
+            };
+            Ok((
+                id,
+                json!({ "election_id": election_id, "candidate_id": id, "person_id": person_id,
+                            "full_name": person.full_name, "source": source.code(), "status": status.code(),
+                            "nominator_id": nominator.as_ref().map(|n| n.id),
+                            "nominator": nominator.as_ref().map(|n| n.full_name.clone()) }),
+            ))
+        })
+        .await
+    }
+
+    /// Takes a name off a list that is not yet approved, for a reason that is required and recorded
+    /// in the audit log (a name put forward by mistake, a member suspended since). Once the list is
+    /// approved it is refused: the only way off is a withdrawal the congress decides.
+    pub async fn remove_from_list(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        candidate_id: i64,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        actor.require(Permission::EditLists)?;
+        crate::limits::require_text("reason", REMOVAL_REASON, reason)?;
+        let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        if reason.is_empty() {
+            return Err(AppError::invalid("reason", "Ghi lý do đưa tên ra khỏi danh sách."));
+        }
+        self.act(actor, "list.remove", move |c| {
+            let (e, cands) = load(c, election_id)?;
+            if e.list_status == "approved" {
+                return Err(AppError::Conflict(
+                    "Danh sách bầu cử đã được đại hội thông qua: không thể đưa tên ra; chỉ có thể xin rút, do đại hội quyết định.".into(),
+                ));
+            }
+            ensure_draft(&e)?;
+            let mut cand =
+                cands.into_iter().find(|x| x.id == candidate_id).ok_or(AppError::NotFound("người có tên"))?;
+            let was = CandidateStatus::from_code(&cand.status)
+                .ok_or_else(|| AppError::damaged("Dữ liệu danh sách bầu cử", format!("tình trạng của {}", cand.full_name)))?;
+            if matches!(was, CandidateStatus::Withdrawn | CandidateStatus::Removed) {
+                return Err(AppError::Conflict(format!("{} không còn trong danh sách.", cand.full_name)));
+            }
+            cand.status = CandidateStatus::Removed.code().into();
+            cand.ballot_position = None;
+            db::update_candidate(c, &cand)?;
+            Ok(((), json!({ "election_id": election_id, "candidate_id": candidate_id, "person_id": cand.person_id,
+                            "full_name": cand.full_name, "was": was.code(), "reason": reason })))
         })
         .await
     }
@@ -590,7 +832,7 @@ impl App {
             let election = Election::from_row(&e)?;
             let polled: Vec<CandidateRow> = cands
                 .iter()
-                .filter(|x| x.source != "convening" && !matches!(x.status.as_str(), "withdrawn" | "withdrawal_requested"))
+                .filter(|x| x.source != "convening" && !matches!(x.status.as_str(), "withdrawn" | "withdrawal_requested" | "removed"))
                 .cloned()
                 .collect();
             let mut agree = Vec::with_capacity(polled.len());
@@ -748,6 +990,24 @@ impl App {
             ensure_draft(&e)?;
             e.approve_for = Some(i64::from(in_favour));
             e.approve_against = Some(i64::from(against));
+            // Checked again where it is written: nobody on the ballot may have become ineligible
+            // since the page was read.
+            let members: Option<BTreeSet<i64>> = match e.parent_election_id {
+                Some(pid) => Some(db::elected(c, pid)?.into_iter().filter(|(_, alt)| !alt).map(|(p, _)| p).collect()),
+                None => None,
+            };
+            for cand in cands.iter().filter(|x| x.status == CandidateStatus::Listed.code()) {
+                let person = person_of(c, cand.person_id)?;
+                if let Some(why) = ineligible_reason(&person) {
+                    return Err(AppError::Conflict(format!("Chưa thể biểu quyết thông qua danh sách: {why}")));
+                }
+                if members.as_ref().is_some_and(|m| !m.contains(&person.id)) {
+                    return Err(AppError::Conflict(format!(
+                        "Chưa thể biểu quyết thông qua danh sách: {} không phải ủy viên của cơ quan vừa được bầu.",
+                        person.full_name
+                    )));
+                }
+            }
             if passed {
                 for (pos, mut cand) in ordered_ballot(&e, &cands).into_iter().enumerate() {
                     cand.ballot_position = Some(pos as i64 + 1);

@@ -65,6 +65,11 @@ impl LocalZone {
         }
     }
 
+    /// A moment in this zone (the date and hour a document states).
+    pub fn zoned(&self, t: jiff::Timestamp) -> jiff::Zoned {
+        t.to_zoned(self.tz.clone())
+    }
+
     pub fn show_time(&self, t: jiff::Timestamp) -> String {
         let z = t.to_zoned(self.tz.clone());
         format!(
@@ -124,7 +129,7 @@ pub fn ballot_words(code: &str) -> String {
 }
 
 /// The kinds of action the audit log records, with what each is called on the filter.
-pub const KINDS: [(&str, &str); 44] = [
+pub const KINDS: &[(&str, &str)] = &[
     ("session.login", "Đăng nhập"),
     ("session.logout", "Đăng xuất"),
     ("session.login_failed", "Đăng nhập không thành công"),
@@ -139,6 +144,8 @@ pub const KINDS: [(&str, &str); 44] = [
     ("roster.import", "Nhập danh sách đảng viên"),
     ("person.create", "Thêm đảng viên"),
     ("person.update", "Sửa thông tin đảng viên"),
+    ("person.delete", "Xóa đảng viên khỏi danh sách"),
+    ("roster.mapping", "Lưu cách đọc cột của tệp danh sách"),
     ("sitting.create", "Tạo phiên họp"),
     ("attendance.check_in", "Điểm danh"),
     ("attendance.absence", "Ghi vắng mặt cả đại hội"),
@@ -146,12 +153,14 @@ pub const KINDS: [(&str, &str); 44] = [
     ("election.create", "Tạo cuộc bầu"),
     ("list.add", "Đưa vào danh sách bầu cử"),
     ("list.withdrawal_request", "Xin rút khỏi danh sách"),
+    ("list.remove", "Đưa tên ra khỏi danh sách"),
     ("list.withdrawal_decision", "Quyết định việc xin rút"),
     ("list.poll", "Lấy phiếu xin ý kiến"),
     ("list.poll_tie_decision", "Quyết định người bằng phiếu xin ý kiến"),
     ("list.reorder", "Sắp xếp lại danh sách"),
     ("list.order_alphabetical", "Xếp danh sách theo tên"),
     ("list.approval_vote", "Biểu quyết thông qua danh sách"),
+    ("vote.record", "Ghi biểu quyết tại đại hội"),
     ("round.open", "Mở lần bầu"),
     ("round.issued", "Ghi số phiếu phát ra, thu vào"),
     ("stack.create", "Giao chồng phiếu"),
@@ -166,6 +175,8 @@ pub const KINDS: [(&str, &str); 44] = [
     ("round.close", "Kết thúc kiểm phiếu"),
     ("round.decide", "Quyết định sau kết quả"),
     ("round.publish", "Công bố kết quả"),
+    ("round.unpublish", "Gỡ công bố kết quả"),
+    ("round.reopen", "Mở lại lần bầu đã kết thúc"),
     ("round.record_earlier", "Ghi kết quả lần bầu cũ"),
     ("backup.download", "Tải bản sao lưu"),
     ("integrity.baseline", "Ghi dấu toàn vẹn dữ liệu"),
@@ -457,10 +468,38 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
         "user.password_change" => format!("{who} đổi mật khẩu của mình."),
         "congress.save" => format!("{who} lưu thông tin đại hội \"{}\".", text(&data["name"])),
         "roster.import" => {
-            format!("{who} nhập danh sách đảng viên từ tệp: {} người.", count(&data["imported"]))
+            let mut line =
+                format!("{who} nhập danh sách đảng viên từ tệp: {} người", count(&data["imported"]));
+            if data["changed"].as_u64().is_some_and(|n| n > 0) {
+                line.push_str(&format!(", sửa {} người", count(&data["changed"])));
+            }
+            if data["mode"].as_str() == Some("replace") {
+                line.push_str(&format!(", thay toàn bộ danh sách (xóa {} người)", count(&data["removed"])));
+            }
+            if data["mode"].as_str() == Some("valid") {
+                line.push_str(&format!(
+                    ", chỉ các dòng hợp lệ ({} lỗi bỏ qua)",
+                    count(&data["skipped_rows"])
+                ));
+            }
+            line.push('.');
+            line
         }
         "person.create" => format!("{who} thêm {} vào danh sách đảng viên.", text(&data["full_name"])),
         "person.update" => format!("{who} sửa thông tin của {}.", text(&data["full_name"])),
+        "person.delete" => format!("{who} xóa {} khỏi danh sách đảng viên.", text(&data["full_name"])),
+        "roster.mapping" => format!(
+            "{who} lưu cách đọc cột của tệp danh sách: {}.",
+            data["columns"]
+                .as_array()
+                .map(|cs| {
+                    cs.iter()
+                        .map(|c| format!("\"{}\" là {}", text(&c["column"]), text(&c["label"])))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        ),
         "sitting.create" => format!("{who} tạo phiên họp \"{}\".", text(&data["name"])),
         "attendance.check_in" => format!(
             "{who} ghi {} {} ở {}.",
@@ -489,13 +528,19 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
             format!("{who} tạo {}: bầu {} người.", names.election(data["id"].as_i64()), count(&data["seats"]))
         }
         "list.add" => format!(
-            "{who} đưa {} vào danh sách {} ({}).",
+            "{who} đưa {} vào danh sách {} ({}{}).",
             text(&data["full_name"]),
             election,
             data["source"]
                 .as_str()
                 .and_then(crate::elections::Source::from_code)
-                .map_or("nguồn không rõ".to_owned(), |s| lower_first(s.label()))
+                .map_or("nguồn không rõ".to_owned(), |s| lower_first(s.label())),
+            data["nominator"].as_str().map_or(String::new(), |n| format!(", người đề cử: {n}"))
+        ),
+        "list.remove" => format!(
+            "{who} đưa {} ra khỏi danh sách {election}, lý do: {}.",
+            text(&data["full_name"]),
+            text(&data["reason"])
         ),
         "list.withdrawal_request" => {
             format!("{who} ghi {} xin rút khỏi danh sách {election}.", text(&data["full_name"]))
@@ -536,6 +581,7 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
                 "chưa được thông qua"
             }
         ),
+        "vote.record" => crate::votes::sentence(&who, data, &election),
         "round.open" => {
             let round = names.round(data["round_id"].as_i64().or(names.within));
             if let Some(after) = data["after"].as_i64() {
@@ -667,6 +713,25 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
         }
         "round.publish" => {
             format!("{who} công bố kết quả {}.", names.round(data["round_id"].as_i64().or(names.within)))
+        }
+        "round.unpublish" => format!(
+            "{who} gỡ công bố kết quả {}, lý do: {}.",
+            names.round(data["round_id"].as_i64().or(names.within)),
+            text(&data["reason"])
+        ),
+        "round.reopen" => {
+            let mut s = format!(
+                "{who} mở lại {} đã kết thúc, lý do: {}; kết quả đã ghi bị xóa",
+                names.round(data["round_id"].as_i64().or(names.within)),
+                text(&data["reason"])
+            );
+            if data["decision_withdrawn"].as_bool() == Some(true) {
+                s.push_str(", quyết định sau kết quả được rút lại");
+            }
+            if data["unpublished"].as_bool() == Some(true) {
+                s.push_str(", kết quả được gỡ khỏi màn chiếu");
+            }
+            s + "."
         }
         "round.record_earlier" => format!(
             "{who} ghi bản kết quả cho {} lần bầu đã kết thúc ở phiên bản trước (tính lại từ các phiếu đã lưu).",
@@ -1000,6 +1065,20 @@ mod tests {
         let s =
             sentence("ballot.enter", "op1", &json!({ "entry_id": 1, "seq": 3, "code": "x:2" }), &names, true);
         assert!(s.contains(HIDDEN_READING) && !s.contains("gạch") && !s.contains("x:"), "{s}");
+    }
+
+    #[test]
+    fn irreversible_journal_unpublish_and_reopen_say_why() {
+        let names = Names::default();
+        let data = json!({ "round_id": 4, "reason": "nhầm phòng" });
+        let s = sentence("round.unpublish", "pres", &data, &names, false);
+        assert!(s.contains("gỡ công bố") && s.contains("lý do: nhầm phòng"), "{s}");
+        let data = json!({ "round_id": 4, "reason": "sai số phiếu", "unpublished": true, "decision_withdrawn": true });
+        let s = sentence("round.reopen", "pres", &data, &names, false);
+        assert!(s.contains("mở lại") && s.contains("lý do: sai số phiếu"), "{s}");
+        assert!(s.contains("quyết định sau kết quả được rút lại") && s.contains("gỡ khỏi màn chiếu"), "{s}");
+        let s = sentence("round.reopen", "pres", &json!({ "round_id": 4, "reason": "sai" }), &names, false);
+        assert!(!s.contains("rút lại") && !s.contains("màn chiếu"), "{s}");
     }
 
     #[test]

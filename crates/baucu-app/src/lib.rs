@@ -8,6 +8,7 @@ pub mod backup;
 pub mod congress;
 pub mod counting;
 pub mod demo;
+pub mod documents;
 pub mod elections;
 pub mod integrity;
 pub mod journal;
@@ -16,6 +17,7 @@ pub mod record;
 pub mod roster;
 pub mod simulate;
 pub mod view;
+pub mod votes;
 
 use baucu_rules::RulesError;
 use baucu_store::{Store, StoreError};

@@ -32,6 +32,9 @@ pub struct RecordLine {
     pub rank: usize,
     pub outcome: Outcome,
     pub tied: bool,
+    /// Agree/disagree list: the valid ballots that mark this name "không đồng ý"; `None` on a strike
+    /// list, and on a record written before the count was kept.
+    pub disagree: Option<u64>,
     outcome_order: Option<usize>,
 }
 
@@ -87,6 +90,8 @@ pub struct ClosingContext<'a> {
     pub alternate_seats: u32,
     /// (person id, full name) in ballot order.
     pub candidates: &'a [(i64, String)],
+    /// Agree/disagree list: each name's "không đồng ý" count, in ballot order; `None` on a strike list.
+    pub disagree: Option<Vec<u64>>,
     pub board: Vec<BoardMember>,
     pub closed_at: String,
     pub congress: String,
@@ -103,7 +108,9 @@ fn count(n: u64) -> Result<i64, AppError> {
 
 /// The rows to store for a round the engine has just decided.
 pub fn to_store(ctx: &ClosingContext<'_>, r: &RoundResult) -> Result<StoredResult, AppError> {
-    if ctx.candidates.len() != r.candidates.len() {
+    if ctx.candidates.len() != r.candidates.len()
+        || ctx.disagree.as_ref().is_some_and(|d| d.len() != r.candidates.len())
+    {
         return Err(AppError::Conflict("Kết quả không khớp danh sách bầu.".into()));
     }
     let order_in = |list: &[usize], i: usize| list.iter().position(|&x| x == i).map(|k| k as i64 + 1);
@@ -129,6 +136,7 @@ pub fn to_store(ctx: &ClosingContext<'_>, r: &RoundResult) -> Result<StoredResul
                     _ => None,
                 },
                 tied: tied.contains(&i),
+                disagree: ctx.disagree.as_ref().map(|d| count(d[i])).transpose()?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -222,6 +230,7 @@ impl RoundRecord {
                     outcome: parse(Outcome::from_code(&l.outcome), "kết quả")?,
                     tied: l.tied,
                     outcome_order: l.outcome_order.map(|o| unsigned(o, "thứ tự")).transpose()?,
+                    disagree: l.disagree.map(|n| unsigned(n, "số không đồng ý")).transpose()?,
                 })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
@@ -249,6 +258,13 @@ impl RoundRecord {
                 Ok(BoardMember { name: name.clone(), role })
             })
             .collect::<Result<Vec<_>, AppError>>()?;
+        let layout = parse(Layout::from_code(&r.layout), "mẫu phiếu")?;
+        let valid: u64 = unsigned(r.valid, "số phiếu hợp lệ")?;
+        if lines.iter().any(|l| {
+            l.disagree.is_some_and(|d| layout == Layout::Strike || d.saturating_add(l.votes) > valid)
+        }) {
+            return Err(damaged("số không đồng ý"));
+        }
         Ok(RoundRecord {
             round_id: r.round_id,
             assembly_kind: parse(AssemblyKind::from_code(&r.assembly_kind), "loại hội nghị")?,
@@ -263,12 +279,12 @@ impl RoundRecord {
                 .collect::<Result<_, AppError>>()?,
             base: unsigned(r.base, "số làm căn cứ")?,
             threshold: unsigned(r.threshold, "ngưỡng")?,
-            layout: parse(Layout::from_code(&r.layout), "mẫu phiếu")?,
+            layout,
             seats: unsigned(r.seats, "số lượng bầu")?,
             alternate_seats: unsigned(r.alternate_seats, "số dự khuyết")?,
             issued: unsigned(r.issued, "số phiếu phát ra")?,
             collected: unsigned(r.collected, "số phiếu thu vào")?,
-            valid: unsigned(r.valid, "số phiếu hợp lệ")?,
+            valid,
             invalid: unsigned(r.invalid, "số phiếu không hợp lệ")?,
             invalid_by_reason: s
                 .invalid

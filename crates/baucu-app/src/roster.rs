@@ -1,5 +1,15 @@
-//! The roster: import from `.xlsx` (all or nothing, every error by row and column), the template to
-//! fill, search without diacritics, and editing one person.
+//! The roster: import from the files offices keep (`import`: `.xlsx`, `.xls`, `.ods`, `.csv`, the
+//! header found under title rows, legacy encodings converted, a preview before anything is written;
+//! every error by row and column), the template to fill, search without diacritics, editing and
+//! deleting one person.
+
+mod import;
+pub mod legacy;
+
+pub use import::{
+    ColumnView, Conversion, HEADER_SEARCH_ROWS, ImportChoice, ImportPreview, PreviewChange, PreviewPerson,
+    mapping_choices, read_roster_file,
+};
 
 use crate::congress::parse_date;
 use crate::limits;
@@ -8,14 +18,12 @@ use baucu_rules::PersonName;
 use baucu_rules::name::fold_for_search;
 use baucu_rules::roster::{Absence, DelegateKind, PartyStatus};
 use baucu_store::persons::{self, PersonRow};
-use calamine::{DataRef, Reader, Xlsx};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
 /// The columns of the roster file, in the template's order: (key, header, required).
-pub const COLUMNS: [(&str, &str, bool); 15] = [
+pub const COLUMNS: [(&str, &str, bool); 19] = [
     ("full_name", "Họ và tên", true),
     ("birth_date", "Ngày sinh", false),
     ("sex", "Giới tính", true),
@@ -26,12 +34,105 @@ pub const COLUMNS: [(&str, &str, bool); 15] = [
     ("unit", "Đơn vị", false),
     ("education", "Trình độ chuyên môn", false),
     ("political_theory", "Lý luận chính trị", false),
+    ("hometown", "Quê quán", false),
+    ("position", "Chức vụ hiện tại", false),
+    ("joined_on", "Ngày vào Đảng", false),
+    ("official_on", "Ngày chính thức", false),
     ("first_time", "Tham gia cấp ủy lần đầu", false),
     ("temporarily_transferred", "Sinh hoạt tạm thời nơi khác", false),
     ("exempted", "Miễn công tác và sinh hoạt", false),
     ("suspended", "Đình chỉ sinh hoạt", false),
     ("prosecuted", "Khởi tố, truy tố, tạm giam", false),
 ];
+
+/// The columns that are a mark (x) rather than a value: the form shows them as check boxes.
+pub const FLAG_KEYS: [&str; 5] =
+    ["first_time", "temporarily_transferred", "exempted", "suspended", "prosecuted"];
+
+/// A birth date as offices record it: the day, or only the year (common for older members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BirthDate {
+    Year(i16),
+    Day(jiff::civil::Date),
+}
+
+impl BirthDate {
+    /// `1968`, or a date as [`parse_date`] reads it (`dd/mm/yyyy`, `yyyy-mm-dd`, ...).
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+            let year: i16 = t.parse().ok()?;
+            return (1900..=2100).contains(&year).then_some(BirthDate::Year(year));
+        }
+        parse_date(t).map(BirthDate::Day)
+    }
+
+    pub fn year(self) -> i16 {
+        match self {
+            BirthDate::Year(y) => y,
+            BirthDate::Day(d) => d.year(),
+        }
+    }
+
+    /// As the store keeps it: `1968` or `1968-05-02`.
+    pub fn stored(self) -> String {
+        match self {
+            BirthDate::Year(y) => y.to_string(),
+            BirthDate::Day(d) => d.to_string(),
+        }
+    }
+
+    /// The day ages are counted from: the date, or 1 January of a year alone (age by year, as the
+    /// office counts it when only the year is known).
+    pub fn day_for_age(self) -> jiff::civil::Date {
+        match self {
+            BirthDate::Day(d) => d,
+            BirthDate::Year(y) => jiff::civil::Date::new(y, 1, 1).unwrap_or(jiff::civil::Date::MIN),
+        }
+    }
+}
+
+impl std::fmt::Display for BirthDate {
+    /// As people read it: `1968` or `02/05/1968`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BirthDate::Year(y) => write!(f, "{y}"),
+            BirthDate::Day(d) => write!(f, "{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+        }
+    }
+}
+
+impl Serialize for BirthDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.stored())
+    }
+}
+
+/// A date as people read it (`02/05/1968`), or nothing.
+pub fn vn_date(d: Option<jiff::civil::Date>) -> String {
+    d.map(|d| format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())).unwrap_or_default()
+}
+
+/// Letters that look like Vietnamese ones but are not (what some keyboards and old converters
+/// produce): they would break search and ballot order.
+const LOOK_ALIKES: [(char, char); 4] = [('\u{D0}', 'Đ'), ('\u{F0}', 'đ'), ('\u{189}', 'Đ'), ('\u{256}', 'đ')];
+
+/// NFC.
+pub(crate) fn nfc(text: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(text).into_owned()
+}
+
+/// A name or text as the roster keeps it: NFC, look-alike letters replaced, invisible characters
+/// removed, spaces collapsed and trimmed.
+pub fn normalize_text(text: &str) -> String {
+    let replaced: String = nfc(text)
+        .chars()
+        .filter(|c| !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{AD}'))
+        .map(|c| LOOK_ALIKES.iter().find(|(l, _)| *l == c).map_or(c, |(_, v)| *v))
+        .collect();
+    let nfc_again = nfc(&replaced);
+    nfc_again.split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 pub const SEXES: [(&str, &str); 2] = [("male", "Nam"), ("female", "Nữ")];
 pub const PARTY_STATUSES: [(&str, &str); 2] = [("official", "Chính thức"), ("probationary", "Dự bị")];
@@ -76,7 +177,7 @@ fn yes(text: &str) -> Option<bool> {
 pub struct Person {
     pub id: i64,
     pub full_name: String,
-    pub birth_date: Option<jiff::civil::Date>,
+    pub birth_date: Option<BirthDate>,
     pub sex: String,
     pub ethnicity: String,
     pub religion: String,
@@ -92,6 +193,14 @@ pub struct Person {
     pub prosecuted: bool,
     pub absence: String,
     pub replaces_person_id: Option<i64>,
+    /// Quê quán.
+    pub hometown: String,
+    /// Chức vụ hiện tại.
+    pub position: String,
+    /// Ngày vào Đảng.
+    pub joined_on: Option<jiff::civil::Date>,
+    /// Ngày chính thức.
+    pub official_on: Option<jiff::civil::Date>,
 }
 
 impl Person {
@@ -117,7 +226,15 @@ impl Person {
         }
         let birth_date = match r.birth_date.as_deref() {
             None => None,
-            Some(text) => Some(parse_date(text).ok_or_else(|| damaged("ngày sinh"))?),
+            Some(text) => Some(BirthDate::parse(text).ok_or_else(|| damaged("ngày sinh"))?),
+        };
+        let joined_on = match r.joined_on.as_deref() {
+            None => None,
+            Some(text) => Some(parse_date(text).ok_or_else(|| damaged("ngày vào Đảng"))?),
+        };
+        let official_on = match r.official_on.as_deref() {
+            None => None,
+            Some(text) => Some(parse_date(text).ok_or_else(|| damaged("ngày chính thức"))?),
         };
         Ok(Person {
             id: r.id,
@@ -138,6 +255,10 @@ impl Person {
             prosecuted: r.prosecuted,
             absence: r.absence,
             replaces_person_id: r.replaces_person_id,
+            hometown: r.hometown,
+            position: r.position,
+            joined_on,
+            official_on,
         })
     }
 
@@ -165,36 +286,48 @@ impl Person {
 }
 
 /// The length limit of each free-text column; every other column is held to [`limits::CELL`].
-const FIELD_LIMITS: [(&str, limits::TextLimit); 5] = [
+const FIELD_LIMITS: [(&str, limits::TextLimit); 7] = [
     ("full_name", limits::PERSON_NAME),
     ("ethnicity", limits::ETHNICITY),
     ("religion", limits::RELIGION),
     ("unit", limits::UNIT),
     ("education", limits::EDUCATION),
+    ("hometown", limits::UNIT),
+    ("position", limits::UNIT),
 ];
+
+/// Where each field of a person was read: the form field or cell (`C5`), and the column's header.
+pub(crate) type FieldPlaces = BTreeMap<&'static str, (String, String)>;
+
+/// The places of a form's fields: each field by its key and its header.
+fn form_places() -> FieldPlaces {
+    COLUMNS.iter().map(|(k, h, _)| (*k, ((*k).to_owned(), (*h).to_owned()))).collect()
+}
 
 /// One person's fields as text, from a form or a spreadsheet row, keyed by [`COLUMNS`] keys.
 pub type PersonFields = BTreeMap<String, String>;
 
-/// Checks one person's fields; problems name the field (and, for a file, row and column).
-fn parse_person(
+/// Checks one person's fields; problems name the field (and, for a file, row, cell and header).
+/// Every text is normalised first ([`normalize_text`]).
+pub(crate) fn parse_person(
     fields: &PersonFields,
     row: Option<u32>,
-    columns: &BTreeMap<&str, String>,
+    places: &FieldPlaces,
 ) -> Result<PersonRow, Vec<FieldProblem>> {
     let mut problems = Vec::new();
-    let get = |key: &str| fields.get(key).map(String::as_str).unwrap_or("").trim().to_owned();
+    let place = |key: &str| -> (String, Option<String>) {
+        let standard = COLUMNS.iter().find(|(k, _, _)| *k == key).map_or(key, |(_, h, _)| *h);
+        match places.get(key) {
+            Some((field, header)) => (field.clone(), row.map(|_| header.clone())),
+            None => (key.to_owned(), row.map(|_| standard.to_owned())),
+        }
+    };
     // Lengths first: a value over its limit is named without being repeated in other messages.
     for (key, _, _) in COLUMNS {
         let limit = FIELD_LIMITS.iter().find(|(k, _)| *k == key).map_or(limits::CELL, |(_, l)| *l);
         if let Err(p) = limits::text(key, limit, fields.get(key).map_or("", String::as_str)) {
-            let header = COLUMNS.iter().find(|(k, _, _)| *k == key).map_or(key, |(_, h, _)| *h);
-            problems.push(FieldProblem {
-                field: columns.get(key).cloned().unwrap_or_else(|| key.to_owned()),
-                row,
-                column: row.map(|_| header.to_owned()),
-                message: p.message,
-            });
+            let (field, column) = place(key);
+            problems.push(FieldProblem { field, row, column, message: p.message });
         }
     }
     if let Err(p) = limits::text("absence", limits::CELL, fields.get("absence").map_or("", String::as_str)) {
@@ -203,14 +336,10 @@ fn parse_person(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let get = |key: &str| normalize_text(fields.get(key).map(String::as_str).unwrap_or(""));
     let mut problem = |key: &str, message: String| {
-        let header = COLUMNS.iter().find(|(k, _, _)| *k == key).map_or(key, |(_, h, _)| *h);
-        problems.push(FieldProblem {
-            field: columns.get(key).cloned().unwrap_or_else(|| key.to_owned()),
-            row,
-            column: row.map(|_| header.to_owned()),
-            message,
-        });
+        let (field, column) = place(key);
+        problems.push(FieldProblem { field, row, column, message });
     };
     let name = match PersonName::parse(&get("full_name")) {
         Ok(n) => Some(n),
@@ -223,14 +352,34 @@ fn parse_person(
     let birth_date = if birth.is_empty() {
         None
     } else {
-        match parse_date(&birth) {
-            Some(d) => Some(d.to_string()),
+        match BirthDate::parse(&birth) {
+            Some(d) => Some(d.stored()),
             None => {
-                problem("birth_date", format!("Ngày sinh \"{birth}\" không hợp lệ (viết dd/mm/yyyy)."));
+                problem(
+                    "birth_date",
+                    format!(
+                        "Ngày sinh \"{birth}\" không hợp lệ (viết dd/mm/yyyy, hoặc chỉ năm sinh như 1968)."
+                    ),
+                );
                 None
             }
         }
     };
+    let mut day = |key: &str, label: &str| {
+        let text = get(key);
+        if text.is_empty() {
+            return None;
+        }
+        match parse_date(&text) {
+            Some(d) => Some(d.to_string()),
+            None => {
+                problem(key, format!("{label} \"{text}\" không hợp lệ (viết dd/mm/yyyy)."));
+                None
+            }
+        }
+    };
+    let joined_on = day("joined_on", "Ngày vào Đảng");
+    let official_on = day("official_on", "Ngày chính thức");
     let sex = code_of(&SEXES, &get("sex"));
     if sex.is_none() {
         problem("sex", format!("Giới tính \"{}\" không hợp lệ (Nam hoặc Nữ).", get("sex")));
@@ -301,6 +450,10 @@ fn parse_person(
             suspended,
             prosecuted,
             absence: absence.into(),
+            hometown: get("hometown"),
+            position: get("position"),
+            joined_on,
+            official_on,
             ..PersonRow::default()
         }),
         _ => Err(problems),
@@ -308,42 +461,11 @@ fn parse_person(
 }
 
 /// Two rows are the same person when the names match (without diacritics) and so do the birth dates.
-fn identity(p: &PersonRow) -> (String, Option<String>) {
+pub(crate) fn identity(p: &PersonRow) -> (String, Option<String>) {
     (p.search_key.clone(), p.birth_date.clone())
 }
 
-/// Reads the text of a cell as staff typed it; dates become `yyyy-mm-dd`. A text longer than any
-/// field may be is cut one character past [`limits::CELL`], so that it is refused without copying it.
-fn cell_text(cell: &DataRef<'_>) -> String {
-    let bounded = |s: &str| s.chars().take(limits::CELL.max_chars + 1).collect::<String>();
-    match cell {
-        DataRef::Empty => String::new(),
-        DataRef::String(s) => bounded(s),
-        DataRef::SharedString(s) => bounded(s),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Bool(b) => {
-            if *b {
-                "x".into()
-            } else {
-                String::new()
-            }
-        }
-        DataRef::Float(f) if f.fract() == 0.0 => bounded(&format!("{f:.0}")),
-        DataRef::Float(f) => f.to_string(),
-        DataRef::DateTime(d) => {
-            let serial = d.as_f64().floor() as i64;
-            jiff::civil::date(1899, 12, 30)
-                .checked_add(jiff::Span::new().days(serial))
-                .map(|d| d.to_string())
-                .unwrap_or_default()
-        }
-        DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
-        DataRef::DurationIso(s) => bounded(s),
-        DataRef::Error(e) => format!("#{e:?}"),
-    }
-}
-
-fn column_letter(index: usize) -> String {
+pub(crate) fn column_letter(index: usize) -> String {
     let mut n = index + 1;
     let mut letters = Vec::new();
     while n > 0 {
@@ -355,12 +477,14 @@ fn column_letter(index: usize) -> String {
 }
 
 /// Imports under way in this process: one at a time.
-static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+pub(crate) static IMPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub imported: usize,
+    pub changed: usize,
+    pub removed: usize,
 }
 
 impl App {
@@ -379,7 +503,7 @@ impl App {
     ) -> Result<Vec<Person>, AppError> {
         actor.require(Permission::ViewSetup)?;
         limits::require_text("query", limits::SEARCH, query)?;
-        let key = fold_for_search(query.trim());
+        let key = fold_for_search(&normalize_text(query));
         let rows = self.read(move |c| Ok(persons::search(c, &key, limit)?)).await?;
         rows.into_iter().map(Person::from_row).collect()
     }
@@ -390,8 +514,34 @@ impl App {
         Person::from_row(row.ok_or(AppError::NotFound("người này"))?)
     }
 
-    /// Imports a roster file. Every row is checked first; if any has a problem, nothing is imported
-    /// and every problem is returned with its row and column.
+    /// Why a person cannot be deleted (checked in, a candidate, in a round or its result, elected,
+    /// replaced by someone), or `None` when nothing uses them.
+    pub async fn person_in_use(&self, actor: &Actor, id: i64) -> Result<Option<String>, AppError> {
+        actor.require(Permission::ViewSetup)?;
+        self.read(move |c| Ok(persons::uses(c, id)?.map(|u| in_use_message(&u)))).await
+    }
+
+    /// Deletes a person nothing uses yet. Audited.
+    pub async fn delete_person(&self, actor: &Actor, id: i64) -> Result<String, AppError> {
+        actor.require(Permission::EditRoster)?;
+        self.act(actor, "person.delete", move |c| {
+            let row = persons::get(c, id)?.ok_or(AppError::NotFound("người này"))?;
+            if let Some(u) = persons::uses(c, id)? {
+                return Err(AppError::Conflict(format!(
+                    "Không xóa được {}: {}",
+                    row.full_name,
+                    in_use_message(&u)
+                )));
+            }
+            persons::delete(c, id)?;
+            Ok((row.full_name.clone(), json!({ "id": id, "full_name": row.full_name })))
+        })
+        .await
+    }
+
+    /// Imports a roster file directly (the API and `baucu simulate`): every row is checked first; if
+    /// any has a problem, nothing is imported and every problem is returned with its row and column.
+    /// The web page shows a preview first ([`App::preview_import`]).
     pub async fn import_roster(&self, actor: &Actor, bytes: Vec<u8>) -> Result<ImportReport, AppError> {
         actor.require(Permission::EditRoster)?;
         // Reading a file is CPU work: it runs on the blocking pool, one file at a time, so that the
@@ -431,7 +581,10 @@ impl App {
             for (_, person) in &rows {
                 persons::insert(c, person)?;
             }
-            Ok((ImportReport { imported: rows.len() }, json!({ "imported": rows.len() })))
+            Ok((
+                ImportReport { imported: rows.len(), changed: 0, removed: 0 },
+                json!({ "imported": rows.len(), "mode": "add" }),
+            ))
         })
         .await;
         drop(permit);
@@ -446,8 +599,7 @@ impl App {
         fields: PersonFields,
     ) -> Result<i64, AppError> {
         actor.require(Permission::EditRoster)?;
-        let columns = COLUMNS.iter().map(|(k, _, _)| (*k, (*k).to_owned())).collect();
-        let mut row = parse_person(&fields, None, &columns).map_err(AppError::Invalid)?;
+        let mut row = parse_person(&fields, None, &form_places()).map_err(AppError::Invalid)?;
         self.act(actor, if id.is_some() { "person.update" } else { "person.create" }, move |c| {
             let clash =
                 persons::all(c)?.into_iter().find(|p| Some(p.id) != id && identity(p) == identity(&row));
@@ -474,247 +626,25 @@ impl App {
     }
 }
 
-/// Refuses a file that would cost the node more than a roster ever needs, before anything is
-/// unpacked: too many files inside the zip, a file or all of them too large once unpacked, or packed
-/// like a zip bomb. The sizes checked are those the zip declares; the zip reader stops a file that
-/// unpacks to more than it declared, so they bound what calamine reads.
-fn check_container(bytes: &[u8]) -> Result<(), AppError> {
-    use limits::{
-        XLSX_MAX_BYTES, XLSX_MAX_ENTRIES, XLSX_MAX_ENTRY_BYTES, XLSX_MAX_RATIO, XLSX_MAX_TOTAL_BYTES,
-    };
-    let refuse = |m: String| AppError::Invalid(vec![FieldProblem::field("file", m)]);
-    let mb = |n: u64| limits::thousands(n.div_ceil(1024 * 1024));
-    if bytes.len() > XLSX_MAX_BYTES {
-        return Err(refuse(format!(
-            "Tệp Excel lớn {} MB, quá giới hạn {} MB.",
-            mb(bytes.len() as u64),
-            mb(XLSX_MAX_BYTES as u64)
-        )));
+/// Why a person is in use, in a sentence.
+pub(crate) fn in_use_message(u: &persons::PersonUses) -> String {
+    let mut why = Vec::new();
+    if u.check_ins > 0 {
+        why.push(format!("đã điểm danh {} phiên", u.check_ins));
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| refuse("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.".into()))?;
-    if archive.len() > XLSX_MAX_ENTRIES {
-        return Err(refuse(format!(
-            "Tệp Excel chứa {} tệp con, quá nhiều: một bảng tính có tối đa {} tệp con.",
-            limits::thousands(archive.len() as u64),
-            XLSX_MAX_ENTRIES
-        )));
+    if u.candidacies > 0 {
+        why.push("có tên trong danh sách bầu cử".to_owned());
     }
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|_| refuse("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.".into()))?;
-        let name: String = entry.name().map(|n| n.chars().take(80).collect()).unwrap_or_default();
-        let (size, packed) = (entry.size(), entry.compressed_size());
-        if size > XLSX_MAX_ENTRY_BYTES {
-            return Err(refuse(format!(
-                "Tệp Excel có phần \"{name}\" giải nén ra {} MB, quá giới hạn {} MB.",
-                mb(size),
-                mb(XLSX_MAX_ENTRY_BYTES)
-            )));
-        }
-        if size > limits::XLSX_RATIO_FROM_BYTES && size / packed.max(1) > XLSX_MAX_RATIO {
-            return Err(refuse(format!(
-                "Tệp Excel có phần \"{name}\" nén bất thường (giải nén ra gấp {} lần, giới hạn {} lần): tệp có thể là \"bom nén\", không nhập.",
-                limits::thousands(size / packed.max(1)),
-                XLSX_MAX_RATIO
-            )));
-        }
-        total = total.saturating_add(size);
-        if total > XLSX_MAX_TOTAL_BYTES {
-            return Err(refuse(format!(
-                "Tệp Excel giải nén ra hơn {} MB, quá giới hạn.",
-                mb(XLSX_MAX_TOTAL_BYTES)
-            )));
-        }
+    if u.rounds > 0 {
+        why.push("có tên trong một lần bầu hoặc kết quả".to_owned());
     }
-    Ok(())
-}
-
-/// The refusal of a sheet that reaches past the roster's rows or columns (`end` is 0-based).
-fn sheet_too_large(what: &str, end: (u32, u32)) -> AppError {
-    AppError::invalid(
-        "file",
-        format!(
-            "Tệp Excel có {what} tới ô {}{}, quá lớn: danh sách tối đa {} dòng và {} cột.",
-            column_letter(end.1 as usize),
-            u64::from(end.0) + 1,
-            limits::thousands(u64::from(limits::ROSTER_MAX_ROWS)),
-            limits::ROSTER_MAX_COLUMNS
-        ),
-    )
-}
-
-/// Reads and checks every row of a roster file: the checked people by Excel row number, or every
-/// problem found. The file's container and the sheet's declared dimension are checked first; cells
-/// are then streamed one by one (never the sheet's whole area), and reading stops at the first cell
-/// past the roster's rows or columns.
-pub fn read_roster_file(bytes: &[u8]) -> Result<Vec<(u32, PersonRow)>, AppError> {
-    let file_problem = |m: &str| AppError::Invalid(vec![FieldProblem::field("file", m)]);
-    check_container(bytes)?;
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|_| file_problem("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))?;
-    let sheet =
-        book.sheet_names().first().cloned().ok_or_else(|| file_problem("Tệp không có trang tính nào."))?;
-    let mut cells = book
-        .worksheet_cells_reader(&sheet)
-        .map_err(|_| file_problem("Không đọc được trang tính đầu tiên."))?;
-    let declared = cells.dimensions().end;
-    if declared.0 >= limits::ROSTER_MAX_ROWS || declared.1 >= limits::ROSTER_MAX_COLUMNS {
-        return Err(sheet_too_large("vùng dữ liệu", declared));
+    if u.replaced_by > 0 {
+        why.push("đã được thay bằng người khác (dự khuyết)".to_owned());
     }
-    let mut sheet = RosterSheet::default();
-    let mut last: Option<(u32, u32)> = None;
-    let mut row: Option<(u32, Vec<(u32, String)>)> = None;
-    loop {
-        let cell = match cells.next_cell() {
-            Ok(Some(cell)) => cell,
-            Ok(None) => break,
-            Err(_) => return Err(file_problem("Không đọc được trang tính đầu tiên: nội dung bị hỏng.")),
-        };
-        let text = cell_text(cell.get_value());
-        if text.trim().is_empty() {
-            continue;
-        }
-        let at = cell.get_position();
-        if at.0 >= limits::ROSTER_MAX_ROWS || at.1 >= limits::ROSTER_MAX_COLUMNS {
-            return Err(sheet_too_large("dữ liệu", at));
-        }
-        if last.is_some_and(|l| at <= l) {
-            return Err(file_problem(
-                "Các ô của trang tính không theo thứ tự dòng và cột như Excel ghi; hãy mở tệp bằng Excel, lưu lại rồi nhập.",
-            ));
-        }
-        last = Some(at);
-        match &mut row {
-            Some((r, values)) if *r == at.0 => values.push((at.1, text)),
-            _ => {
-                if let Some((r, values)) = row.take() {
-                    sheet.row(r, &values)?;
-                    if sheet.full() {
-                        break;
-                    }
-                }
-                row = Some((at.0, vec![(at.1, text)]));
-            }
-        }
+    if u.other > 0 {
+        why.push("được dùng trong dữ liệu khác của đại hội".to_owned());
     }
-    if let Some((r, values)) = row.take()
-        && !sheet.full()
-    {
-        sheet.row(r, &values)?;
-    }
-    sheet.finish()
-}
-
-/// A roster sheet read row by row: the header's columns, the people read, the problems found.
-#[derive(Debug, Default)]
-struct RosterSheet {
-    /// For each column key, its 0-based column in the sheet, once the header row is read.
-    header: Option<BTreeMap<&'static str, u32>>,
-    people: Vec<(u32, PersonRow)>,
-    problems: Vec<FieldProblem>,
-}
-
-impl RosterSheet {
-    /// Takes one row (0-based `row`, its non-empty cells by column): the first is the header.
-    fn row(&mut self, row: u32, values: &[(u32, String)]) -> Result<(), AppError> {
-        let Some(header) = &self.header else {
-            self.header = Some(Self::read_header(row, values)?);
-            return Ok(());
-        };
-        let excel_row = row + 1;
-        let fields: PersonFields = header
-            .iter()
-            .map(|(key, col)| {
-                let text = values.iter().find(|(c, _)| c == col).map(|(_, t)| t.clone()).unwrap_or_default();
-                ((*key).to_owned(), text)
-            })
-            .collect();
-        if fields.values().all(|v| v.trim().is_empty()) {
-            return Ok(()); // a row with nothing in the roster's columns (notes beside the table)
-        }
-        let cells_of_row: BTreeMap<&str, String> = header
-            .iter()
-            .map(|(k, col)| (*k, format!("{}{excel_row}", column_letter(*col as usize))))
-            .collect();
-        match parse_person(&fields, Some(excel_row), &cells_of_row) {
-            Ok(p) => self.people.push((excel_row, p)),
-            Err(p) => self.problems.extend(p),
-        }
-        if self.full() {
-            self.problems.truncate(limits::ROSTER_MAX_PROBLEMS);
-            self.problems.push(FieldProblem::field(
-                "file",
-                format!(
-                    "Tệp còn lỗi ở các dòng sau dòng {excel_row}; sửa {} lỗi trên rồi nhập lại để xem tiếp.",
-                    limits::ROSTER_MAX_PROBLEMS
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    fn full(&self) -> bool {
-        self.problems.len() >= limits::ROSTER_MAX_PROBLEMS
-    }
-
-    /// Columns are found by their header, in any order; a missing required column is a problem.
-    fn read_header(row: u32, values: &[(u32, String)]) -> Result<BTreeMap<&'static str, u32>, AppError> {
-        let mut index = BTreeMap::new();
-        let mut problems = Vec::new();
-        for (key, title, required) in COLUMNS {
-            let wanted = fold_for_search(title);
-            match values.iter().find(|(_, h)| fold_for_search(h.trim()) == wanted) {
-                Some((col, _)) => {
-                    index.insert(key, *col);
-                }
-                None if required => problems.push(FieldProblem {
-                    field: "1".into(),
-                    row: Some(row + 1),
-                    column: Some(title.into()),
-                    message: format!("Thiếu cột \"{title}\" ở dòng tiêu đề."),
-                }),
-                None => {}
-            }
-        }
-        if problems.is_empty() { Ok(index) } else { Err(AppError::Invalid(problems)) }
-    }
-
-    fn finish(mut self) -> Result<Vec<(u32, PersonRow)>, AppError> {
-        if self.header.is_none() {
-            // An empty sheet: its header row is missing.
-            self.header = Some(Self::read_header(0, &[])?);
-        }
-        let name_column = self
-            .header
-            .as_ref()
-            .and_then(|h| h.get("full_name"))
-            .map_or_else(|| "A".to_owned(), |c| column_letter(*c as usize));
-        // Duplicates inside the file.
-        let mut seen: BTreeMap<(String, Option<String>), u32> = BTreeMap::new();
-        for (row, p) in &self.people {
-            if let Some(first) = seen.get(&identity(p)) {
-                self.problems.push(FieldProblem {
-                    field: format!("{name_column}{row}"),
-                    row: Some(*row),
-                    column: Some("Họ và tên".into()),
-                    message: format!("Trùng người với dòng {first} (cùng họ tên và ngày sinh)."),
-                });
-            } else {
-                seen.insert(identity(p), *row);
-            }
-        }
-        if !self.problems.is_empty() {
-            self.problems.sort_by_key(|p| p.row.unwrap_or(u32::MAX));
-            return Err(AppError::Invalid(self.problems));
-        }
-        if self.people.is_empty() {
-            return Err(AppError::invalid("file", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."));
-        }
-        Ok(self.people)
-    }
+    format!("người này {}; chỉ xóa được người chưa được dùng ở đâu.", why.join(", "))
 }
 
 /// The roster template: the header row, drop-down lists for the coded columns, and a sheet of
@@ -736,13 +666,13 @@ pub fn roster_template() -> Result<Vec<u8>, AppError> {
         (5, PARTY_STATUSES.iter().map(|(_, l)| *l).collect()),
         (6, DELEGATE_KINDS.iter().map(|(_, l)| *l).collect()),
         (9, THEORY_LEVELS.iter().map(|(_, l)| *l).collect()),
-        (10, vec!["Có", "Không"]),
+        (14, vec!["Có", "Không"]),
     ];
     for (col, values) in lists {
         let v = DataValidation::new().allow_list_strings(&values).map_err(fail)?;
         sheet.add_data_validation(1, col as u16, 5000, col as u16, &v).map_err(fail)?;
     }
-    for col in 11..15u16 {
+    for col in 15..19u16 {
         let v = DataValidation::new().allow_list_strings(&["x"]).map_err(fail)?;
         sheet.add_data_validation(1, col, 5000, col, &v).map_err(fail)?;
     }
@@ -750,13 +680,15 @@ pub fn roster_template() -> Result<Vec<u8>, AppError> {
     help.set_name("Hướng dẫn").map_err(fail)?;
     help.set_column_width(0, 110).map_err(fail)?;
     let lines = [
-        "Mỗi dòng của trang \"Danh sách\" là một người; giữ nguyên dòng tiêu đề.",
+        "Mỗi dòng của trang \"Danh sách\" là một người; giữ nguyên dòng tiêu đề (có thể thêm tên đơn vị, tiêu đề ở các dòng trên).",
         "Họ và tên, Giới tính (Nam/Nữ) và Đảng viên (Chính thức/Dự bị) là bắt buộc.",
-        "Ngày sinh viết dd/mm/yyyy, ví dụ 02/09/1975 (hoặc dùng ô kiểu ngày).",
+        "Ngày sinh viết dd/mm/yyyy, ví dụ 02/09/1975 (hoặc dùng ô kiểu ngày); chỉ biết năm sinh thì ghi năm, ví dụ 1968.",
+        "Quê quán, Chức vụ hiện tại, Ngày vào Đảng và Ngày chính thức (dd/mm/yyyy) không bắt buộc.",
         "Loại đại biểu (chỉ đại hội đại biểu): Được bầu, Đương nhiên, Chỉ định hoặc Dự khuyết.",
         "Lý luận chính trị: Sơ cấp, Trung cấp, Cao cấp hoặc Cử nhân.",
         "Bốn cột cuối ghi x nếu đúng; các cột này ảnh hưởng đến số làm căn cứ tính kết quả bầu cử (Điều 30).",
-        "Tệp có lỗi sẽ không được nhập dòng nào; mọi lỗi được liệt kê theo dòng và cột để sửa.",
+        "Trước khi nhập, trang web cho xem những người được thêm, sửa, bớt và mọi lỗi theo dòng và cột; chưa ghi gì cho đến khi chọn cách nhập.",
+        "Nhận tệp .xlsx, .xls, .ods và .csv; chữ gõ bằng phông TCVN3 (.VnTime) hay VNI được tự chuyển sang Unicode.",
     ];
     for (i, line) in lines.iter().enumerate() {
         help.write_string(i as u32, 0, *line).map_err(fail)?;
@@ -855,7 +787,7 @@ mod tests {
         let err = read_roster_file(&book.save_to_buffer().expect("save")).expect_err("too many rows");
         assert_eq!(
             err.message(),
-            "Tệp Excel có vùng dữ liệu tới ô A20001, quá lớn: danh sách tối đa 20.000 dòng và 60 cột."
+            "Tệp có vùng dữ liệu tới ô A20001, quá lớn: danh sách tối đa 20.000 dòng và 60 cột."
         );
     }
 

@@ -317,6 +317,7 @@ impl Sim {
     async fn run(&mut self, members: u32) -> Result<Summary, AppError> {
         let congress = self.set_up_congress().await?;
         let (people, present, base) = self.roster_and_attendance(members).await?;
+        self.opening_votes(&people, present).await?;
         let mut elections = Vec::new();
 
         // At the congress: the committee, then the delegates to the superior congress.
@@ -490,6 +491,41 @@ impl Sim {
             .ok_or_else(|| AppError::Conflict("Danh sách không cho số làm căn cứ.".into()))?;
         let people = self.app.persons(&self.cast.organiser).await?;
         Ok((people, report.present, report.base))
+    }
+
+    /// The congress's show-of-hands votes at its opening: the presidium, the secretariat and the
+    /// counting board (a head, four members and one technical staff), all carried unanimously. The
+    /// persons are drawn from the members present with a generator of their own, so that the rest of
+    /// the simulation draws as it did before these votes were recorded.
+    async fn opening_votes(&mut self, people: &[Person], present: u32) -> Result<(), AppError> {
+        let mut rng = SampleRng::new(self.seed ^ 0x6269_6575_5f71_7579);
+        let pool: Vec<i64> =
+            people.iter().filter(|p| may_stand(p) && p.absence == "none").map(|p| p.id).collect();
+        let chosen: Vec<i64> = sample(&mut rng, pool.len(), 10).into_iter().map(|i| pool[i]).collect();
+        if chosen.len() < 10 {
+            return Err(plan_error("không đủ người để bầu đoàn chủ tịch, đoàn thư ký và ban kiểm phiếu"));
+        }
+        let form = |subject: &str, head: Option<i64>, members: &[i64], technical: &str| {
+            let mut pairs = vec![
+                ("subject".to_owned(), subject.to_owned()),
+                ("votes_for".to_owned(), present.to_string()),
+                ("votes_against".to_owned(), "0".to_owned()),
+                ("technical".to_owned(), technical.to_owned()),
+            ];
+            pairs.extend(head.map(|h| ("head".to_owned(), h.to_string())));
+            pairs.extend(members.iter().map(|m| ("member".to_owned(), m.to_string())));
+            crate::votes::VoteRequest::from_form(&pairs)
+        };
+        self.wait_until(0, 7, 45)?;
+        for (subject, head, members, technical) in [
+            ("presidium", None, &chosen[0..3], ""),
+            ("secretariat", None, &chosen[3..5], ""),
+            ("counting_board", Some(chosen[5]), &chosen[6..10], "Trần Văn Kỹ"),
+        ] {
+            self.app.record_vote(&self.cast.organiser, form(subject, head, members, technical)?).await?;
+            self.advance(90);
+        }
+        Ok(())
     }
 
     /// Those of `people` present at the congress who may stand, in random order, leaving out `taken`.

@@ -60,9 +60,8 @@ pub fn minutes(m: &MinutesDoc) -> Result<Vec<u8>, DocError> {
         .add_paragraph(centered(bold("BIÊN BẢN KIỂM PHIẾU")))
         .add_paragraph(centered(bold(&m.heading)))
         .add_paragraph(centered(para(&m.round_label)));
-    if !m.congress.is_empty() {
-        let term = if m.term.is_empty() { String::new() } else { format!(", nhiệm kỳ {}", m.term) };
-        doc = doc.add_paragraph(para(&format!("Đại hội: {}{term}.", m.congress)));
+    if !m.congress_line.is_empty() {
+        doc = doc.add_paragraph(para(&format!("Đại hội: {}.", m.congress_line)));
     }
     if let Some(w) = &m.when {
         let place = if m.place.is_empty() { String::new() } else { format!("; địa điểm: {}", m.place) };
@@ -100,13 +99,32 @@ pub fn minutes(m: &MinutesDoc) -> Result<Vec<u8>, DocError> {
     for r in &m.ballots.reasons {
         ballots.push(vec![format!("    trong đó: {}", r.label), r.count.to_string()]);
     }
-    doc = doc
-        .add_table(table(None, ballots))
-        .add_paragraph(para(
+    doc = doc.add_table(table(None, ballots));
+    doc = if m.agree_disagree {
+        let rows = m
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.position.to_string(),
+                    r.name.clone(),
+                    r.votes.to_string(),
+                    r.percent_of_base.clone(),
+                    r.disagree.map_or("—".to_owned(), |n| n.to_string()),
+                ]
+            })
+            .collect();
+        doc.add_paragraph(para(
+            "Số phiếu đồng ý, không đồng ý của từng người (theo thứ tự trên phiếu; tỷ lệ đồng ý so với số làm căn cứ):",
+        ))
+        .add_table(table(Some(&["TT", "Họ và tên", "Đồng ý", "Tỷ lệ", "Không đồng ý"]), rows))
+    } else {
+        doc.add_paragraph(para(
             "Số phiếu bầu cho từng người (theo thứ tự trên phiếu; tỷ lệ so với số làm căn cứ):",
         ))
         .add_table(table(Some(&["TT", "Họ và tên", "Số phiếu", "Tỷ lệ"]), result_rows(&m.rows, false)))
-        .add_paragraph(bold("Người trúng cử"));
+    };
+    doc = doc.add_paragraph(bold("Người trúng cử"));
     if m.elected.is_empty() {
         doc = doc.add_paragraph(para("Không có người trúng cử."));
     } else {
@@ -124,6 +142,9 @@ pub fn minutes(m: &MinutesDoc) -> Result<Vec<u8>, DocError> {
     }
     if let Some(d) = &m.decision {
         doc = doc.add_paragraph(para(&format!("Quyết định của đại hội: {d}")));
+    }
+    for r in &m.reopenings {
+        doc = doc.add_paragraph(para(&format!("{r}.")));
     }
     if let Some(h) = &m.chain_head {
         doc = doc.add_paragraph(para(&format!("Mã kiểm chứng dữ liệu khi kết thúc kiểm phiếu: {h}")));

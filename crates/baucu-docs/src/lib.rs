@@ -6,6 +6,7 @@
 mod ballot_layout;
 mod docx;
 mod minutes;
+pub mod office;
 
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -272,7 +273,10 @@ impl MinutesDoc {
         docx::minutes(self)
     }
 
-    /// The results of the round as a spreadsheet (values, never formulas).
+    /// The results of the round as a spreadsheet (values, never formulas): the congress (organisation,
+    /// name and term once), the round, the assembly (the base's lines as the minutes state them, then
+    /// the threshold), the ballots as totals rows, then the table of every candidate. Numbers are cells
+    /// of numbers; percentages are numbers of percent with two decimals.
     pub fn xlsx(&self) -> Result<Vec<u8>, DocError> {
         use rust_xlsxwriter::Format;
         let fail = |e: rust_xlsxwriter::XlsxError| DocError(format!("không tạo được tệp Excel: {e}"));
@@ -281,15 +285,55 @@ impl MinutesDoc {
         let pct = Format::new().set_num_format("0.00");
         let sheet = book.add_worksheet();
         sheet.set_name("Kết quả").map_err(fail)?;
-        sheet.write_string_with_format(0, 0, &self.heading, &bold).map_err(fail)?;
-        sheet.write_string(1, 0, &self.round_label).map_err(fail)?;
-        sheet
-            .write_string(
-                2,
-                0,
-                format!("Số làm căn cứ: {} · Trúng cử phải có ít nhất {} phiếu", self.base, self.threshold),
-            )
-            .map_err(fail)?;
+        let congress = match (self.congress.is_empty(), self.term.is_empty()) {
+            (true, _) => String::new(),
+            (false, true) => self.congress.clone(),
+            (false, false) => format!("{}, nhiệm kỳ {}", self.congress, self.term),
+        };
+        let mut row = 0u32;
+        for (text, strong) in [
+            (self.organisation.to_uppercase(), true),
+            (congress, false),
+            (self.heading.clone(), true),
+            (self.round_label.clone(), false),
+        ] {
+            if text.is_empty() {
+                continue;
+            }
+            if strong {
+                sheet.write_string_with_format(row, 0, &text, &bold).map_err(fail)?;
+            } else {
+                sheet.write_string(row, 0, &text).map_err(fail)?;
+            }
+            row += 1;
+        }
+        if let Some(pd) = &self.place_date {
+            sheet.write_string(row, 0, pd).map_err(fail)?;
+            row += 1;
+        }
+        row += 1;
+        // The assembly and the ballots: a label and its number, one row each.
+        let mut totals: Vec<(String, u64)> = Vec::new();
+        for l in &self.base_lines {
+            let n = l.value.trim().parse::<u64>().map_err(|_| {
+                DocError(format!("dòng \"{}\" của số làm căn cứ không phải là một số: {}", l.label, l.value))
+            })?;
+            totals.push((l.label.clone(), n));
+        }
+        totals.push(("Số phiếu tối thiểu để trúng cử (quá một nửa số làm căn cứ)".into(), self.threshold));
+        totals.push(("Số phiếu phát ra".into(), self.ballots.issued));
+        totals.push(("Số phiếu thu vào".into(), self.ballots.returned));
+        totals.push(("Số phiếu hợp lệ".into(), self.ballots.valid));
+        totals.push(("Số phiếu không hợp lệ".into(), self.ballots.invalid));
+        for r in &self.ballots.reasons {
+            totals.push((format!("    trong đó: {}", r.label), r.count));
+        }
+        for (label, n) in &totals {
+            sheet.write_string(row, 1, label).map_err(fail)?;
+            sheet.write_number(row, 2, *n as f64).map_err(fail)?;
+            row += 1;
+        }
+        row += 1;
         let headers = [
             "TT",
             "Họ và tên",
@@ -300,10 +344,10 @@ impl MinutesDoc {
             "Kết quả",
         ];
         for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(4, c as u16, *h, &bold).map_err(fail)?;
+            sheet.write_string_with_format(row, c as u16, *h, &bold).map_err(fail)?;
         }
-        for (i, r) in self.rows.iter().enumerate() {
-            let row = 5 + i as u32;
+        for r in &self.rows {
+            row += 1;
             sheet.write_number(row, 0, r.position as f64).map_err(fail)?;
             sheet.write_string(row, 1, &r.name).map_err(fail)?;
             sheet.write_number(row, 2, r.votes as f64).map_err(fail)?;
@@ -316,7 +360,8 @@ impl MinutesDoc {
             sheet.write_number(row, 5, r.rank as f64).map_err(fail)?;
             sheet.write_string(row, 6, &r.outcome).map_err(fail)?;
         }
-        sheet.set_column_width(1, 30).map_err(fail)?;
+        sheet.set_column_width(0, 6).map_err(fail)?;
+        sheet.set_column_width(1, 44).map_err(fail)?;
         for c in 2..7u16 {
             sheet.set_column_width(c, 16).map_err(fail)?;
         }

@@ -62,6 +62,8 @@ pub struct ResultRow {
     pub hundredths_of_valid: Option<u64>,
     pub rank: usize,
     pub outcome: String,
+    /// Agree/disagree list: the valid ballots marking the name "không đồng ý", when the record has it.
+    pub disagree: Option<u64>,
 }
 
 /// Everything the count minutes state (rules.md § 7).
@@ -71,6 +73,10 @@ pub struct MinutesDoc {
     pub organisation: String,
     pub congress: String,
     pub term: String,
+    /// The congress with its term, the term written once: "Đại hội … lần thứ XXVI, nhiệm kỳ 2025–2030".
+    pub congress_line: String,
+    /// Whether the ballot was an agree/disagree list (the table then has the "không đồng ý" column).
+    pub agree_disagree: bool,
     pub place: String,
     pub place_date: Option<String>,
     pub when: Option<String>,
@@ -94,6 +100,9 @@ pub struct MinutesDoc {
     /// The head of the node's audit chain when the round closed (hex), printed so that the signed
     /// paper anchors the data file (`baucu audit verify --expect-head`).
     pub chain_head: Option<String>,
+    /// Each reopening of the round before this result, as one sentence ("Lần bầu đã được mở lại lúc
+    /// … bởi …, lý do: …").
+    pub reopenings: Vec<String>,
 }
 
 fn vn_date(iso: &str) -> Option<String> {
@@ -102,6 +111,32 @@ fn vn_date(iso: &str) -> Option<String> {
         [y, m, d] if y.len() == 4 => Some(format!("ngày {d} tháng {m} năm {y}")),
         _ => None,
     }
+}
+
+/// Letters and digits only, lower case, every dash alike: how a term is looked for in a name.
+fn fold(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The congress and its term as the minutes state them, the term once: the term is added after the
+/// name ("…, nhiệm kỳ 2025–2030") unless the name already states it, and a term typed with its
+/// "nhiệm kỳ" is not given a second one.
+pub fn congress_line(name: &str, term: &str) -> String {
+    let name = name.trim();
+    let term = term.trim();
+    let bare = term
+        .strip_prefix("nhiệm kỳ")
+        .or_else(|| term.strip_prefix("Nhiệm kỳ"))
+        .or_else(|| term.strip_prefix("NHIỆM KỲ"))
+        .map(str::trim_start)
+        .unwrap_or(term);
+    if bare.is_empty() || fold(name).contains(&fold(bare)) {
+        return name.to_owned();
+    }
+    if name.is_empty() {
+        return format!("Nhiệm kỳ {bare}");
+    }
+    format!("{name}, nhiệm kỳ {bare}")
 }
 
 fn outcome_label(o: Outcome) -> &'static str {
@@ -137,14 +172,15 @@ impl MinutesDoc {
             base_lines
                 .push(Line { label: format!("Trừ {}", messages::exclusion(e)), value: n.to_string() });
         }
-        base_lines.push(Line {
-            label: "Số làm căn cứ tính kết quả bầu cử".into(),
-            value: assembly.base().get().to_string(),
-        });
+        // rules.md § 7: summoned, each exclusion, present and absent, then B.
         base_lines
             .push(Line { label: format!("Số {who} có mặt"), value: assembly.present().to_string() });
         base_lines
             .push(Line { label: format!("Số {who} vắng mặt"), value: assembly.absent().to_string() });
+        base_lines.push(Line {
+            label: "Số làm căn cứ tính kết quả bầu cử".into(),
+            value: assembly.base().get().to_string(),
+        });
         let rows: Vec<ResultRow> = result
             .candidates
             .iter()
@@ -158,6 +194,7 @@ impl MinutesDoc {
                 hundredths_of_valid: c.percent_of_valid.map(Percent::hundredths),
                 rank: c.rank,
                 outcome: outcome_label(c.outcome).into(),
+                disagree: None,
             })
             .collect();
         let pick = |indices: &[usize]| indices.iter().map(|&i| rows[i].clone()).collect::<Vec<_>>();
@@ -216,6 +253,11 @@ impl MinutesDoc {
             organisation: meta.organisation.clone().unwrap_or_default(),
             congress: meta.congress.clone().unwrap_or_default(),
             term: meta.term.clone().unwrap_or_default(),
+            congress_line: congress_line(
+                meta.congress.as_deref().unwrap_or_default(),
+                meta.term.as_deref().unwrap_or_default(),
+            ),
+            agree_disagree: result.layout == baucu_rules::election::Layout::AgreeDisagree,
             place_date: date
                 .as_ref()
                 .map(|d| if place.is_empty() { d.clone() } else { format!("{place}, {d}") }),
@@ -251,7 +293,26 @@ impl MinutesDoc {
             notes,
             decision,
             chain_head: None,
+            reopenings: Vec::new(),
         }
+    }
+}
+
+impl MinutesDoc {
+    /// Sets each candidate's "không đồng ý" count of an agree/disagree round, in ballot order, as the
+    /// round's record holds it (`None` for a name the record has no count for). Does nothing on a
+    /// strike list, or when the counts do not match the list.
+    pub fn with_disagree(mut self, counts: &[Option<u64>]) -> Self {
+        if !self.agree_disagree || counts.len() != self.rows.len() {
+            return self;
+        }
+        for (row, &n) in self.rows.iter_mut().zip(counts) {
+            row.disagree = n;
+        }
+        for row in self.elected.iter_mut().chain(self.alternates.iter_mut()) {
+            row.disagree = counts.get(row.position - 1).copied().flatten();
+        }
+        self
     }
 }
 
@@ -327,4 +388,29 @@ pub struct ElectedDoc {
     pub rows: Vec<ElectedRow>,
     pub total: u64,
     pub stats: Vec<StatLine>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::congress_line;
+
+    /// The term is written once, whether the name states it already (with any dash or spacing) or
+    /// the term was typed with its "nhiệm kỳ".
+    #[test]
+    fn documents_readback_minutes_congress_line_states_the_term_once() {
+        let name = "Đại hội Đảng bộ xã Thượng Kiệm lần thứ XXVI";
+        let full = "Đại hội Đảng bộ xã Thượng Kiệm lần thứ XXVI, nhiệm kỳ 2025–2030";
+        assert_eq!(congress_line(name, "2025–2030"), full);
+        assert_eq!(congress_line(name, "nhiệm kỳ 2025–2030"), full);
+        assert_eq!(congress_line(name, "Nhiệm kỳ 2025–2030"), full);
+        assert_eq!(congress_line(full, "2025–2030"), full);
+        assert_eq!(congress_line(full, "2025-2030"), full);
+        assert_eq!(
+            congress_line("Đại hội X, nhiệm kỳ 2025 - 2030", "2025–2030"),
+            "Đại hội X, nhiệm kỳ 2025 - 2030"
+        );
+        assert_eq!(congress_line(full, "nhiệm kỳ 2025 – 2030"), full);
+        assert_eq!(congress_line(name, ""), name);
+        assert_eq!(congress_line(name, "  "), name);
+    }
 }

@@ -131,6 +131,31 @@ pub fn may_stand(status: PartyStatus) -> bool {
     status == PartyStatus::Official
 }
 
+/// Why a member may neither stand for election nor nominate anyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ineligibility {
+    /// Đảng viên dự bị: only official members vote, stand or nominate (rules.md § 1).
+    Probationary,
+    /// Đình chỉ sinh hoạt đảng: out of the base and of the election (Art. 30 cl. 2).
+    Suspended,
+    /// Bị khởi tố, truy tố hoặc tạm giam: out of the base and of the election (Art. 30 cl. 2).
+    ProsecutedOrDetained,
+}
+
+/// Whether a member may stand and nominate: `None` when they may, otherwise the first reason in the
+/// order probationary, suspended, prosecuted or detained.
+pub fn ineligibility(status: PartyStatus, suspended: bool, prosecuted: bool) -> Option<Ineligibility> {
+    if status == PartyStatus::Probationary {
+        Some(Ineligibility::Probationary)
+    } else if suspended {
+        Some(Ineligibility::Suspended)
+    } else if prosecuted {
+        Some(Ineligibility::ProsecutedOrDetained)
+    } else {
+        None
+    }
+}
+
 /// A procedural decision by show of hands passes with more than half of those present (default
 /// reading; the regulation's general rule for decisions of the congress).
 pub fn show_of_hands_passes(in_favour: u32, present: u32) -> bool {
@@ -241,6 +266,33 @@ mod tests {
         assert_eq!((a.summoned(), a.present(), a.base().get()), (4, 2, 2));
     }
 
+    /// rules.md § 1, Art. 30 cl. 2: only official members who are neither suspended nor prosecuted,
+    /// indicted or detained stand and nominate; the first reason is named.
+    #[test]
+    fn eligibility_official_members_only_not_suspended_nor_prosecuted() {
+        use PartyStatus::{Official, Probationary};
+        assert_eq!(ineligibility(Official, false, false), None);
+        assert_eq!(ineligibility(Probationary, false, false), Some(Ineligibility::Probationary));
+        assert_eq!(ineligibility(Probationary, true, true), Some(Ineligibility::Probationary));
+        assert_eq!(ineligibility(Official, true, false), Some(Ineligibility::Suspended));
+        assert_eq!(ineligibility(Official, true, true), Some(Ineligibility::Suspended));
+        assert_eq!(ineligibility(Official, false, true), Some(Ineligibility::ProsecutedOrDetained));
+    }
+
+    /// rules.md § 2: a standing committee only when the committee has at least 9 members; each body
+    /// is drawn from the one before it.
+    #[test]
+    fn eligibility_chain_and_the_standing_committee_minimum() {
+        assert!(!standing_committee_allowed(7) && !standing_committee_allowed(8));
+        assert!(standing_committee_allowed(9) && standing_committee_allowed(15));
+        assert_eq!(drawn_from(Body::StandingCommittee), &[Body::Committee]);
+        assert_eq!(drawn_from(Body::Secretary), &[Body::StandingCommittee, Body::Committee]);
+        assert_eq!(drawn_from(Body::DeputySecretary), &[Body::StandingCommittee, Body::Committee]);
+        assert_eq!(drawn_from(Body::InspectionChair), &[Body::InspectionCommittee]);
+        assert_eq!(drawn_from(Body::InspectionDeputyChair), &[Body::InspectionCommittee]);
+        assert!(drawn_from(Body::Committee).is_empty() && drawn_from(Body::Delegates).is_empty());
+    }
+
     #[test]
     fn show_of_hands_needs_more_than_half_of_those_present() {
         assert!(!show_of_hands_passes(50, 100));
@@ -264,12 +316,17 @@ pub fn further_round_allowed(body: Body, is_cell: bool, rounds_held: u32) -> boo
 mod cell_tests {
     use super::*;
 
-    /// rules.md § 2: after the third round with nobody elected secretary of a chi bộ, the superior appoints.
+    /// rules.md § 2: after the third round with nobody elected secretary of a chi bộ, the superior
+    /// appoints; no fourth round, however the three were held (tie-breaks count as rounds).
     #[test]
-    fn a_cell_secretary_gets_three_rounds() {
+    fn chi_bo_third_round_stops_the_secretary_election() {
+        assert_eq!(CELL_SECRETARY_MAX_ROUNDS, 3);
+        assert!(further_round_allowed(Body::Secretary, true, 1));
         assert!(further_round_allowed(Body::Secretary, true, 2));
         assert!(!further_round_allowed(Body::Secretary, true, 3));
+        assert!(!further_round_allowed(Body::Secretary, true, 4), "never past the limit");
         assert!(further_round_allowed(Body::Secretary, false, 5), "other levels have no fixed limit");
+        assert!(further_round_allowed(Body::DeputySecretary, true, 3), "the limit is the secretary's");
         assert!(further_round_allowed(Body::Committee, true, 7));
     }
 }

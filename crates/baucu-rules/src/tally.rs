@@ -31,6 +31,10 @@ pub struct Tally {
     /// Strike list: how many valid ballots struck each name. Agree/disagree: how many valid ballots
     /// marked each name "agree". Votes follow from it (see [`Tally::votes`]).
     marks: Vec<u64>,
+    /// Agree/disagree list: how many valid ballots marked each name "disagree" (a row marked both or
+    /// neither is neither, rules.md § 4); what the minutes state beside the votes. Empty for a strike
+    /// list.
+    disagrees: Vec<u64>,
 }
 
 impl Tally {
@@ -39,7 +43,8 @@ impl Tally {
     }
 
     pub fn for_spec(spec: BallotSpec) -> Self {
-        Self { spec, counts: BallotCounts::default(), marks: vec![0; spec.list] }
+        let disagrees = if spec.layout == Layout::AgreeDisagree { vec![0; spec.list] } else { Vec::new() };
+        Self { spec, counts: BallotCounts::default(), marks: vec![0; spec.list], disagrees }
     }
 
     pub fn spec(&self) -> BallotSpec {
@@ -64,6 +69,7 @@ impl Tally {
         self.counts = next;
         if validity == Validity::Valid {
             self.for_each_mark(ballot, |m| *m += count);
+            self.for_each_disagree(ballot, |m| *m += count);
         }
         Ok(validity)
     }
@@ -85,10 +91,12 @@ impl Tally {
         if validity == Validity::Valid {
             let mut enough = true;
             self.for_each_mark_ref(ballot, |m| enough &= m >= count);
+            self.for_each_disagree(ballot, |m| enough &= *m >= count);
             if !enough {
                 return Err(missing);
             }
             self.for_each_mark(ballot, |m| *m -= count);
+            self.for_each_disagree(ballot, |m| *m -= count);
         }
         self.counts = next;
         Ok(validity)
@@ -111,6 +119,9 @@ impl Tally {
         for (slot, &n) in self.marks.iter_mut().zip(&other.marks) {
             *slot += n; // bounded by counts.valid, which did not overflow
         }
+        for (slot, &n) in self.disagrees.iter_mut().zip(&other.disagrees) {
+            *slot += n; // likewise
+        }
         Ok(())
     }
 
@@ -126,6 +137,12 @@ impl Tally {
             Layout::Strike => self.counts.valid - marks,
             Layout::AgreeDisagree => marks,
         }
+    }
+
+    /// Agree/disagree list: how many valid ballots marked each name "disagree", in ballot order;
+    /// `None` for a strike list, which has no such count.
+    pub fn disagrees(&self) -> Option<&[u64]> {
+        (self.spec.layout == Layout::AgreeDisagree).then_some(self.disagrees.as_slice())
     }
 
     /// Votes of every name, in ballot order.
@@ -152,6 +169,15 @@ impl Tally {
                 for (slot, _) in self.marks.iter_mut().zip(marks).filter(|(_, m)| **m == Mark::Agree) {
                     f(slot);
                 }
+            }
+        }
+    }
+
+    /// Calls `f` on the "disagree" counter of every name an agree/disagree ballot marks so.
+    fn for_each_disagree(&mut self, ballot: &Ballot, mut f: impl FnMut(&mut u64)) {
+        if let BallotContent::AgreeDisagree(marks) = &ballot.content {
+            for (slot, _) in self.disagrees.iter_mut().zip(marks).filter(|(_, m)| **m == Mark::Disagree) {
+                f(slot);
             }
         }
     }
@@ -191,6 +217,34 @@ mod tests {
             c.reasons().map(|(r, n)| (r.code(), n)).collect::<Vec<_>>(),
             [("signed", 1), ("over_vote", 1)]
         );
+    }
+
+    /// The minutes give each name's "disagree" count beside its votes: marked disagree on a valid
+    /// ballot only; a row marked both or neither is neither; none on a strike list.
+    #[test]
+    fn disagrees_counted_on_valid_agree_disagree_ballots_only() {
+        use Mark::{Agree, Both, Disagree};
+        let neither = Mark::None;
+        let spec = BallotSpec { layout: Layout::AgreeDisagree, seats: 2, list: 3 };
+        let mut t = Tally::for_spec(spec);
+        t.add(&Ballot::marks(vec![Agree, Disagree, Disagree]), 4).expect("valid");
+        t.add(&Ballot::marks(vec![Disagree, Both, Agree]), 1).expect("valid");
+        t.add(&Ballot::marks(vec![neither, Disagree, Agree]), 2).expect("valid");
+        let unclear = Ballot::marks(vec![Both, neither, Both]);
+        assert_eq!(t.add(&unclear, 3), Ok(Validity::Invalid(InvalidReason::NoClearChoice)));
+        assert_eq!(t.disagrees(), Some(&[1, 6, 4][..]));
+        assert_eq!(t.all_votes(), [4, 0, 3]);
+        let mut other = Tally::for_spec(spec);
+        other.add(&Ballot::marks(vec![Disagree, Agree, Agree]), 1).expect("valid");
+        t.merge(&other).expect("same round");
+        assert_eq!(t.disagrees(), Some(&[2, 6, 4][..]));
+        t.remove(&Ballot::marks(vec![Agree, Disagree, Disagree]), 4).expect("added before");
+        assert_eq!(t.disagrees(), Some(&[2, 2, 0][..]));
+        assert_eq!(
+            t.remove(&Ballot::marks(vec![Agree, Disagree, Disagree]), 1),
+            Err(BallotEntryError::NotInTally)
+        );
+        assert_eq!(Tally::for_spec(SPEC).disagrees(), None);
     }
 
     #[test]

@@ -461,3 +461,74 @@ pub fn users_with_roles(conn: &Connection, roles: &[&str]) -> Result<Vec<(i64, S
     }
     Ok(out)
 }
+
+/// Whether the congress has any round yet (its kind and level are fixed from then on).
+pub fn any_round(conn: &Connection) -> Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM rounds)", [], |r| r.get(0)).map_err(Into::into)
+}
+
+/// Deletes the typed record of a round's result (a reopened round; the next closing writes it anew):
+/// the rows of every table that refers to `round_results` (found in the schema, so that a table a
+/// later migration adds to the record goes with it), then the record's own row.
+pub fn delete_record(conn: &Connection, round_id: i64) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT m.name FROM main.sqlite_master m, pragma_foreign_key_list(m.name) f
+         WHERE m.type = 'table' AND f.\"table\" = 'round_results' ORDER BY m.name",
+    )?;
+    let children = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    for table in children {
+        let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+        conn.execute(&format!("DELETE FROM {quoted} WHERE round_id = ?1"), [round_id])?;
+    }
+    conn.execute("DELETE FROM round_results WHERE round_id = ?1", [round_id])?;
+    Ok(())
+}
+
+/// Removes people from the elected of an election (the closing that elected them was undone).
+pub fn delete_elected(conn: &Connection, election_id: i64, person_ids: &[i64]) -> Result<()> {
+    for person in person_ids {
+        conn.execute(
+            "DELETE FROM elected WHERE election_id = ?1 AND person_id = ?2",
+            params![election_id, person],
+        )?;
+    }
+    Ok(())
+}
+
+/// One reopening of a closed round: when, by whom (account and name), why, and when the closing it
+/// undid had happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReopeningRow {
+    pub round_id: i64,
+    pub at: String,
+    pub actor: String,
+    pub actor_name: String,
+    pub reason: String,
+    pub closed_at: String,
+}
+
+pub fn insert_reopening(conn: &Connection, r: &ReopeningRow) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO round_reopenings (round_id, at, actor, actor_name, reason, closed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![r.round_id, r.at, r.actor, r.actor_name, r.reason, r.closed_at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The reopenings of a round, oldest first.
+pub fn reopenings_of(conn: &Connection, round_id: i64) -> Result<Vec<ReopeningRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT round_id, at, actor, actor_name, reason, closed_at FROM round_reopenings WHERE round_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([round_id], |r| {
+        Ok(ReopeningRow {
+            round_id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            actor_name: r.get(3)?,
+            reason: r.get(4)?,
+            closed_at: r.get(5)?,
+        })
+    })?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}

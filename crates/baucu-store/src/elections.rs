@@ -166,6 +166,16 @@ pub fn update_candidate(conn: &Connection, c: &CandidateRow) -> Result<()> {
     Ok(())
 }
 
+/// Puts a name taken off the list back on it as a new proposal: its source and status anew, no poll
+/// count and no place on the ballot yet (the row keeps its order of entry).
+pub fn restore_candidate(conn: &Connection, id: i64, source: &str, status: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE candidates SET source = ?2, status = ?3, poll_agree = NULL, ballot_position = NULL WHERE id = ?1",
+        params![id, source, status],
+    )?;
+    Ok(())
+}
+
 /// The people elected in an election (officials first), as recorded when its results were closed.
 pub fn elected(conn: &Connection, election_id: i64) -> Result<Vec<(i64, bool)>> {
     let mut stmt = conn.prepare(

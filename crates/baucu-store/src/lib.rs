@@ -17,6 +17,7 @@ pub mod persons;
 pub mod results;
 pub mod schema;
 pub mod users;
+pub mod votes;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

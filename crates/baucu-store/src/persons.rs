@@ -26,12 +26,20 @@ pub struct PersonRow {
     pub absence: String,
     pub replaces_person_id: Option<i64>,
     pub entry_order: i64,
+    /// Quê quán.
+    pub hometown: String,
+    /// Chức vụ hiện tại.
+    pub position: String,
+    /// Ngày vào Đảng, `yyyy-mm-dd`.
+    pub joined_on: Option<String>,
+    /// Ngày chính thức, `yyyy-mm-dd`.
+    pub official_on: Option<String>,
 }
 
 const COLUMNS: &str =
     "id, full_name, search_key, birth_date, sex, ethnicity, religion, party_status, delegate_kind,
     unit, education, political_theory, first_time, temporarily_transferred, exempted, suspended, prosecuted,
-    absence, replaces_person_id, entry_order";
+    absence, replaces_person_id, entry_order, hometown, position, joined_on, official_on";
 
 fn person(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
     Ok(PersonRow {
@@ -55,6 +63,10 @@ fn person(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
         absence: r.get(17)?,
         replaces_person_id: r.get(18)?,
         entry_order: r.get(19)?,
+        hometown: r.get(20)?,
+        position: r.get(21)?,
+        joined_on: r.get(22)?,
+        official_on: r.get(23)?,
     })
 }
 
@@ -65,8 +77,9 @@ pub fn insert(conn: &Connection, p: &PersonRow) -> Result<i64> {
     conn.execute(
         "INSERT INTO persons (full_name, search_key, birth_date, sex, ethnicity, religion, party_status, delegate_kind,
            unit, education, political_theory, first_time, temporarily_transferred, exempted, suspended, prosecuted,
-           absence, replaces_person_id, entry_order)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+           absence, replaces_person_id, entry_order, hometown, position, joined_on, official_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+           ?23)",
         params![
             p.full_name,
             p.search_key,
@@ -86,7 +99,11 @@ pub fn insert(conn: &Connection, p: &PersonRow) -> Result<i64> {
             p.prosecuted,
             p.absence,
             p.replaces_person_id,
-            order
+            order,
+            p.hometown,
+            p.position,
+            p.joined_on,
+            p.official_on
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -97,7 +114,8 @@ pub fn update(conn: &Connection, p: &PersonRow) -> Result<bool> {
         "UPDATE persons SET full_name = ?2, search_key = ?3, birth_date = ?4, sex = ?5, ethnicity = ?6, religion = ?7,
            party_status = ?8, delegate_kind = ?9, unit = ?10, education = ?11, political_theory = ?12,
            first_time = ?13, temporarily_transferred = ?14, exempted = ?15, suspended = ?16, prosecuted = ?17,
-           absence = ?18, replaces_person_id = ?19
+           absence = ?18, replaces_person_id = ?19, hometown = ?20, position = ?21, joined_on = ?22,
+           official_on = ?23
          WHERE id = ?1",
         params![
             p.id,
@@ -118,7 +136,11 @@ pub fn update(conn: &Connection, p: &PersonRow) -> Result<bool> {
             p.suspended,
             p.prosecuted,
             p.absence,
-            p.replaces_person_id
+            p.replaces_person_id,
+            p.hometown,
+            p.position,
+            p.joined_on,
+            p.official_on
         ],
     )?;
     Ok(n == 1)
@@ -211,5 +233,77 @@ pub fn checked_in(conn: &Connection, sitting_id: i64) -> Result<Vec<i64>> {
 pub fn attended_any(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare("SELECT DISTINCT person_id FROM check_ins ORDER BY person_id")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// What uses a person: a person used anywhere cannot be deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PersonUses {
+    pub check_ins: i64,
+    /// Candidacies and elections of the person.
+    pub candidacies: i64,
+    /// Lines of rounds and of their results.
+    pub rounds: i64,
+    /// Persons who replace this one.
+    pub replaced_by: i64,
+    /// Rows of any other table that names the person (`person_id`).
+    pub other: i64,
+}
+
+/// What uses person `id`, or `None` when nothing does. Every table with a `person_id` column is
+/// looked at (found in `sqlite_master`, so a table added later is covered too).
+pub fn uses(conn: &Connection, id: i64) -> Result<Option<PersonUses>> {
+    let mut u = PersonUses {
+        replaced_by: conn.query_row(
+            "SELECT count(*) FROM persons WHERE replaces_person_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?,
+        ..PersonUses::default()
+    };
+    let tables: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
+             WHERE m.type = 'table' AND c.name = 'person_id' ORDER BY m.name",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    for table in tables {
+        let quoted = table.replace('"', "\"\"");
+        let n: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM \"{quoted}\" WHERE person_id = ?1"), [id], |r| {
+                r.get(0)
+            })?;
+        match table.as_str() {
+            "check_ins" => u.check_ins += n,
+            "candidates" | "elected" => u.candidacies += n,
+            t if t.starts_with("round_") => u.rounds += n,
+            _ => u.other += n,
+        }
+    }
+    Ok((u != PersonUses::default()).then_some(u))
+}
+
+/// Deletes a person; the caller has checked [`uses`]. Returns whether a row was deleted.
+pub fn delete(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM persons WHERE id = ?1", [id])? == 1)
+}
+
+/// Whether attendance or the elections have started: any check-in or any candidate.
+pub fn attendance_started(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM check_ins) OR EXISTS (SELECT 1 FROM candidates)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The settings whose key starts with `prefix` (the roster's remembered column mappings), by key.
+pub fn settings_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<(String, String)>> {
+    let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let mut stmt =
+        conn.prepare("SELECT key, value FROM settings WHERE key LIKE ?1 ESCAPE '\\' ORDER BY key")?;
+    let rows = stmt.query_map([pattern], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
 }

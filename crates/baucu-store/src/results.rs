@@ -54,6 +54,9 @@ pub struct LineRow {
     /// Order among the elected (or the alternates): by votes, equal votes in ballot order.
     pub outcome_order: Option<i64>,
     pub tied: bool,
+    /// Agree/disagree list: valid ballots marking this name "không đồng ý" (migration 6); `None` on a
+    /// strike list and on records written before it.
+    pub disagree: Option<i64>,
 }
 
 /// The whole record of one closed round.
@@ -120,8 +123,8 @@ pub fn insert(conn: &Connection, r: &StoredResult) -> Result<()> {
     for l in &r.lines {
         conn.execute(
             "INSERT INTO round_result_lines (round_id, position, person_id, full_name, votes, percent_of_base,
-               percent_of_valid, passes_threshold, rank, outcome, outcome_order, tied)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+               percent_of_valid, passes_threshold, rank, outcome, outcome_order, tied, disagree)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 x.round_id,
                 l.position,
@@ -134,7 +137,8 @@ pub fn insert(conn: &Connection, r: &StoredResult) -> Result<()> {
                 l.rank,
                 l.outcome,
                 l.outcome_order,
-                l.tied
+                l.tied,
+                l.disagree
             ],
         )?;
     }
@@ -204,7 +208,7 @@ pub fn get(conn: &Connection, round_id: i64) -> Result<Option<StoredResult>> {
     };
     let mut stmt = conn.prepare(
         "SELECT position, person_id, full_name, votes, percent_of_base, percent_of_valid, passes_threshold, rank,
-           outcome, outcome_order, tied
+           outcome, outcome_order, tied, disagree
          FROM round_result_lines WHERE round_id = ?1 ORDER BY position",
     )?;
     let lines = stmt
@@ -221,6 +225,7 @@ pub fn get(conn: &Connection, round_id: i64) -> Result<Option<StoredResult>> {
                 outcome: r.get(8)?,
                 outcome_order: r.get(9)?,
                 tied: r.get(10)?,
+                disagree: r.get(11)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

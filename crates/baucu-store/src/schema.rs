@@ -296,6 +296,60 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE audit_log ADD COLUMN rows TEXT NOT NULL DEFAULT '';
     "#,
+    // 5: the fields of the candidates' summary list (danh sách trích ngang), all optional.
+    r#"
+    ALTER TABLE persons ADD COLUMN hometown TEXT NOT NULL DEFAULT '';
+    ALTER TABLE persons ADD COLUMN position TEXT NOT NULL DEFAULT '';
+    ALTER TABLE persons ADD COLUMN joined_on TEXT;
+    ALTER TABLE persons ADD COLUMN official_on TEXT;
+    "#,
+    // 6: the congress's show-of-hands votes (biểu quyết) with the persons they elect, and each
+    // candidate's "không đồng ý" count on an agree/disagree round's record (NULL on a strike list).
+    r#"
+    CREATE TABLE congress_votes (
+        id INTEGER PRIMARY KEY,
+        subject TEXT NOT NULL CHECK (subject IN ('presidium', 'secretariat', 'credentials_committee',
+            'counting_board', 'seats', 'election_list', 'withdrawal', 'other')),
+        election_id INTEGER REFERENCES elections(id),
+        detail TEXT NOT NULL,
+        seats INTEGER CHECK (seats >= 1),
+        sitting_id INTEGER NOT NULL REFERENCES sittings(id),
+        present INTEGER NOT NULL CHECK (present >= 1),
+        votes_for INTEGER NOT NULL CHECK (votes_for >= 0),
+        votes_against INTEGER NOT NULL CHECK (votes_against >= 0),
+        abstain INTEGER CHECK (abstain >= 0),
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        CHECK (votes_for + votes_against + coalesce(abstain, 0) <= present),
+        CHECK (subject <> 'other' OR detail <> ''),
+        CHECK ((seats IS NOT NULL) = (subject = 'seats')),
+        CHECK ((election_id IS NOT NULL) = (subject IN ('seats', 'election_list', 'withdrawal')))
+    ) STRICT;
+    CREATE TABLE congress_vote_persons (
+        vote_id INTEGER NOT NULL REFERENCES congress_votes(id),
+        position INTEGER NOT NULL CHECK (position >= 1),
+        role TEXT NOT NULL CHECK (role IN ('head', 'member', 'technical')),
+        person_id INTEGER REFERENCES persons(id),
+        full_name TEXT NOT NULL CHECK (full_name <> ''),
+        CHECK ((role = 'technical') = (person_id IS NULL)),
+        PRIMARY KEY (vote_id, position)
+    ) STRICT;
+    ALTER TABLE round_result_lines ADD COLUMN disagree INTEGER CHECK (disagree >= 0);
+    "#,
+    // 7: each reopening of a closed round (its record deleted, re-made at the next closing), with who
+    // reopened it and why.
+    r#"
+    CREATE TABLE round_reopenings (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (length(trim(reason)) >= 1 AND length(reason) <= 1000),
+        closed_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX round_reopenings_round ON round_reopenings(round_id, id);
+    "#,
 ];
 
 /// The first version whose migrations are followed by a baseline of the row digests (see

@@ -219,6 +219,9 @@ pub async fn election(
 pub struct CandidateBody {
     person_id: i64,
     source: String,
+    /// The member who nominated from the floor (a nomination only).
+    #[serde(default)]
+    nominator_id: Option<i64>,
 }
 
 pub async fn candidate_add(
@@ -233,9 +236,30 @@ pub async fn candidate_add(
     reply(
         state
             .app
-            .add_candidate(&c.session.actor, id, b.person_id, source)
+            .put_forward(&c.session.actor, id, b.person_id, source, b.nominator_id)
             .await
             .map(|cid| json!({ "id": cid })),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemovalBody {
+    candidate_id: i64,
+    reason: String,
+}
+
+pub async fn removal(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RemovalBody>,
+) -> Response {
+    reply(
+        state
+            .app
+            .remove_from_list(&c.session.actor, id, b.candidate_id, &b.reason)
+            .await
+            .map(|()| json!({ "ok": true })),
     )
 }
 
@@ -452,29 +476,96 @@ pub async fn stack_create(
     reply(state.app.create_stack(&c.session.actor, id, b).await.map(|id| json!({ "id": id })))
 }
 
+/// The body of an irreversible step: `"confirm": true`, nothing else confirms it.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmBody {
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// The refusal of an irreversible step sent without `"confirm": true`: nothing was done; the message
+/// states the consequence.
+fn unconfirmed(consequence: &str) -> Response {
+    error(AppError::invalid(
+        "confirm",
+        format!("Chưa thực hiện, cần xác nhận (gửi \"confirm\": true). {consequence}"),
+    ))
+}
+
 pub async fn close(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
     ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ConfirmBody>,
 ) -> Response {
+    if !b.confirm {
+        return unconfirmed(crate::counting::CLOSE_CONSEQUENCE);
+    }
     reply(state.app.close_round(&c.session.actor, id).await)
+}
+
+/// The presidium's decision and its confirmation.
+#[derive(Debug, Deserialize)]
+pub struct DecideBody {
+    #[serde(flatten)]
+    decision: NextDecision,
+    #[serde(default)]
+    confirm: bool,
 }
 
 pub async fn decide(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<NextDecision>,
+    ApiJson(b): ApiJson<DecideBody>,
 ) -> Response {
-    reply(state.app.decide_next(&c.session.actor, id, b).await.map(|next| json!({ "next_round": next })))
+    if !b.confirm {
+        return unconfirmed(&crate::counting::decide_consequence(&b.decision));
+    }
+    reply(
+        state
+            .app
+            .decide_next(&c.session.actor, id, b.decision)
+            .await
+            .map(|next| json!({ "next_round": next })),
+    )
 }
 
 pub async fn publish(
     State(state): State<AppState>,
     Extension(c): Extension<Current>,
     ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ConfirmBody>,
 ) -> Response {
+    if !b.confirm {
+        return unconfirmed(crate::counting::PUBLISH_CONSEQUENCE);
+    }
     reply(state.app.publish(&c.session.actor, id).await.map(|()| json!({ "ok": true })))
+}
+
+/// A reason for undoing a step (required; the app bounds it).
+#[derive(Debug, Deserialize)]
+pub struct ReasonBody {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn unpublish(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> Response {
+    reply(state.app.unpublish(&c.session.actor, id, &b.reason).await.map(|()| json!({ "ok": true })))
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ReasonBody>,
+) -> Response {
+    reply(state.app.reopen_round(&c.session.actor, id, &b.reason).await.map(|()| json!({ "ok": true })))
 }
 
 #[derive(Debug, Deserialize)]

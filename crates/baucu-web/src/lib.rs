@@ -127,9 +127,25 @@ fn table() -> Vec<Route> {
             get(pages::roster_template),
         ),
         (
-            spec(Method::POST, "/roster/import", Needs(EditRoster), "Nhập danh sách từ Excel")
+            spec(Method::POST, "/roster/import", Needs(EditRoster), "Đọc tệp danh sách để xem trước")
                 .limit(UPLOAD_BODY_LIMIT),
             post(pages::roster_import),
+        ),
+        (
+            spec(Method::GET, "/roster/import/{token}", Needs(EditRoster), "Xem trước tệp danh sách"),
+            get(pages::roster_import_preview),
+        ),
+        (
+            spec(Method::POST, "/roster/import/{token}", Needs(EditRoster), "Nhập tệp danh sách đã xem trước"),
+            post(pages::roster_import_apply),
+        ),
+        (
+            spec(Method::POST, "/roster/import/{token}/mapping", Needs(EditRoster), "Lưu cách đọc các cột của tệp"),
+            post(pages::roster_import_mapping),
+        ),
+        (
+            spec(Method::POST, "/roster/{id}/delete", Needs(EditRoster), "Xóa một người khỏi danh sách"),
+            post(pages::person_delete),
         ),
         (spec(Method::GET, "/roster/new", Needs(EditRoster), "Thêm một người"), get(pages::person_new)),
         (spec(Method::POST, "/roster/new", Needs(EditRoster), "Lưu người mới"), post(pages::person_create)),
@@ -170,6 +186,11 @@ fn table() -> Vec<Route> {
             ),
             post(pages::alternate),
         ),
+        (spec(Method::GET, "/votes", Needs(ViewSetup), "Biểu quyết tại đại hội"), get(pages::votes_page)),
+        (
+            spec(Method::POST, "/votes", Needs(TakeAttendance), "Ghi một biểu quyết của đại hội"),
+            post(pages::vote_record),
+        ),
         (spec(Method::GET, "/elections", Needs(ViewSetup), "Các cuộc bầu cử"), get(pages::elections_page)),
         (
             spec(Method::POST, "/elections", Needs(DefineElections), "Thêm cuộc bầu cử"),
@@ -186,6 +207,10 @@ fn table() -> Vec<Route> {
         (
             spec(Method::POST, "/elections/{id}/withdrawal", Needs(EditLists), "Ghi đơn xin rút"),
             post(pages::withdrawal_request),
+        ),
+        (
+            spec(Method::POST, "/elections/{id}/removal", Needs(EditLists), "Đưa tên ra khỏi danh sách"),
+            post(pages::removal),
         ),
         (
             spec(
@@ -285,6 +310,28 @@ fn table() -> Vec<Route> {
             get(counting::round_file),
         ),
         (
+            spec(Method::GET, "/documents", Needs(ViewCounting), "Tài liệu đại hội"),
+            get(pages::documents_page),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/documents/files/{file}",
+                Needs(ViewCounting),
+                "Tải báo cáo thẩm tra tư cách, báo cáo kết quả đại hội",
+            ),
+            get(pages::congress_document),
+        ),
+        (
+            spec(
+                Method::GET,
+                "/documents/elections/{id}/{file}",
+                Needs(ViewCounting),
+                "Tải danh sách trích ngang, phiếu giới thiệu, phiếu xin ý kiến",
+            ),
+            get(pages::election_document),
+        ),
+        (
             spec(
                 Method::GET,
                 "/elections/{id}/files/{file}",
@@ -322,6 +369,19 @@ fn table() -> Vec<Route> {
         (
             spec(Method::POST, "/rounds/{id}/publish", Needs(RunRounds), "Công bố kết quả"),
             post(counting::publish),
+        ),
+        (
+            spec(Method::POST, "/rounds/{id}/unpublish", Needs(RunRounds), "Gỡ công bố kết quả, có lý do"),
+            post(counting::unpublish),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/rounds/{id}/reopen",
+                Needs(RunRounds),
+                "Mở lại lần bầu đã kết thúc, có lý do",
+            ),
+            post(counting::reopen_round),
         ),
         (
             spec(Method::GET, "/stacks/{id}", Needs(ViewCounting), "Đối chiếu một chồng phiếu"),
@@ -400,7 +460,7 @@ fn table() -> Vec<Route> {
                 Method::POST,
                 "/api/roster/import",
                 Needs(EditRoster),
-                "Import a roster .xlsx (the request body); all or nothing",
+                "Import a roster file (.xlsx, .xls, .ods or .csv, the request body) directly, without the page's preview; all or nothing",
             )
             .limit(UPLOAD_BODY_LIMIT),
             post(api::roster_import),
@@ -453,6 +513,15 @@ fn table() -> Vec<Route> {
         (
             spec(Method::POST, "/api/elections/{id}/candidates", Needs(EditLists), "Put a person forward"),
             post(api::candidate_add),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/elections/{id}/removal",
+                Needs(EditLists),
+                "Take a name off a list not yet approved, with a reason",
+            ),
+            post(api::removal),
         ),
         (
             spec(Method::POST, "/api/elections/{id}/poll", Needs(DecideLists), "Record the opinion poll"),
@@ -518,6 +587,24 @@ fn table() -> Vec<Route> {
         (
             spec(Method::POST, "/api/rounds/{id}/publish", Needs(RunRounds), "Publish the result"),
             post(api::publish),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/rounds/{id}/unpublish",
+                Needs(RunRounds),
+                "Unpublish the result, with a reason",
+            ),
+            post(api::unpublish),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/rounds/{id}/reopen",
+                Needs(RunRounds),
+                "Reopen a closed round, with a reason",
+            ),
+            post(api::reopen),
         ),
         (
             spec(

@@ -332,7 +332,7 @@ fn automatic_backup_after_a_round_close_and_the_web_download() {
         op.post(&format!("/api/entries/{entry}/finish"), json!({}));
     }
     let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
-    head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
 
     let is_new = |n: &String| n.starts_with("baucu-20") && !old.contains(n);
     // The copy is in place, checked, and the oldest pruned (in this order).

@@ -290,9 +290,9 @@ fn published(dir: &std::path::Path, n: usize) -> support::Server {
         op.post(&format!("/api/entries/{entry}/finish"), json!({}));
     }
     let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
-    head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     let pres = Client::login(&server.addr, "pres", SMALL_PASSWORD);
-    pres.post(&format!("/api/rounds/{round}/publish"), json!({}));
+    pres.post(&format!("/api/rounds/{round}/publish"), json!({ "confirm": true }));
     server
 }
 

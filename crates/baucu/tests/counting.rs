@@ -157,7 +157,9 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     let differing: Vec<i64> =
         a["differences"].as_array().expect("diffs").iter().map(|d| d["seq"].as_i64().unwrap_or(0)).collect();
     assert_eq!(differing, [7, 23], "exactly the two mistaken ballots differ");
-    let (status, body) = board.try_call("POST", &format!("/api/rounds/{round}/close"), None).expect("close");
+    let (status, body) = board
+        .try_call("POST", &format!("/api/rounds/{round}/close"), Some(&json!({ "confirm": true })))
+        .expect("close");
     assert_eq!(status, 409, "a round with a mismatched stack cannot close: {body}");
     for seq in [7, 23] {
         board.post(
@@ -167,7 +169,7 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     }
     // The box held 120 ballots, and the two stacks hold 60 each.
     board.post(&format!("/api/rounds/{round}/issued"), json!({ "issued": 133, "collected": 120 }));
-    let result = board.post(&format!("/api/rounds/{round}/close"), json!({}));
+    let result = board.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     let agreed = support::strings(&board.get(&format!("/api/rounds/{round}/ballots")));
     assert_eq!(agreed.len(), 120);
     let closed = board.get(&format!("/api/rounds/{round}"));
@@ -215,7 +217,9 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     );
 
     // One step: the tie-break round among the tied, for the tied seat.
-    let next = presidium.post(&format!("/api/rounds/{round}/decide"), json!({ "decision": "tie_break" }))["next_round"].as_i64().expect("new round");
+    let decided = presidium
+        .post(&format!("/api/rounds/{round}/decide"), json!({ "decision": "tie_break", "confirm": true }));
+    let next = decided["next_round"].as_i64().expect("new round");
     let tb = board.get(&format!("/api/rounds/{next}"));
     assert_eq!(tb["round"]["purpose"], "tie_break");
     assert_eq!(tb["round"]["seats"], 1);
@@ -226,10 +230,10 @@ fn counting_flow_with_a_disagreement_matches_evaluate_and_a_tie_opens_a_tie_brea
     let tb_ballots: Vec<String> = (0..100).map(|i| if i < 55 { "x:2" } else { "x:1" }.to_owned()).collect();
     enter(&ops[0], t1, &tb_ballots, "t1");
     enter(&ops[1], t2, &tb_ballots, "t2");
-    let tb_result = board.post(&format!("/api/rounds/{next}/close"), json!({}));
+    let tb_result = board.post(&format!("/api/rounds/{next}/close"), json!({ "confirm": true }));
     assert_eq!(tb_result["next_step"], "complete");
     assert_eq!(tb_result["elected"][0], result["tie"]["candidates"][0]);
-    presidium.post(&format!("/api/rounds/{next}/publish"), json!({}));
+    presidium.post(&format!("/api/rounds/{next}/publish"), json!({ "confirm": true }));
     // The list of the elected (13: 12 in the first round, 1 in the tie-break) and its composition.
     let election = closed["round"]["election_id"].as_i64().expect("election");
     let (status, pdf) = board.download(&format!("/elections/{election}/files/trung-cu.pdf"));

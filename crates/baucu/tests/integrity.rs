@@ -53,7 +53,7 @@ fn duplicate_names() {
     key(&login(&server, "op1"), e1, &ballots, "a");
     key(&login(&server, "op2"), e2, &ballots, "b");
     let head = login(&server, "head");
-    let result = head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    let result = head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     assert_eq!(result["candidates"][0]["outcome"], "not_elected", "{result}");
     assert_eq!(result["candidates"][1]["outcome"], "elected", "{result}");
     assert_eq!(result["candidates"][1]["votes"], 40);
@@ -82,7 +82,7 @@ fn duplicate_names() {
     assert!(!an[0].iter().any(|c| c.contains("01/01/1960")));
 
     // The projector shows both lines with their own outcome.
-    login(&server, "pres").post(&format!("/api/rounds/{round}/publish"), json!({}));
+    login(&server, "pres").post(&format!("/api/rounds/{round}/publish"), json!({ "confirm": true }));
     let (_, page) = head.download("/results");
     let page = String::from_utf8_lossy(&page);
     let first = page.find("Nguyễn Văn An").expect("first An");
@@ -124,12 +124,16 @@ fn stack_twice() {
     key(&login(&server, "op1"), e1, &ballots, "a");
     key(&login(&server, "op2"), e2, &ballots, "b");
     assert_eq!(stack_statuses(&head, round), ["accepted"]);
-    let (status, body) = head.try_call("POST", &format!("/api/rounds/{round}/close"), None).expect("close");
+    let (status, body) = head
+        .try_call("POST", &format!("/api/rounds/{round}/close"), Some(&json!({ "confirm": true })))
+        .expect("close");
     assert_eq!(status, 409, "{body}");
     assert!(body.to_string().contains("có 30 tờ nhưng các lượt nhập thống nhất 29 phiếu"), "{body}");
     // The board recounts the box: 40 collected against the stacks' 29.
     head.post(&format!("/api/rounds/{round}/issued"), json!({ "issued": 60, "collected": 40 }));
-    let (status, _) = head.try_call("POST", &format!("/api/rounds/{round}/close"), None).expect("close");
+    let (status, _) = head
+        .try_call("POST", &format!("/api/rounds/{round}/close"), Some(&json!({ "confirm": true })))
+        .expect("close");
     assert_eq!(status, 409);
     assert_eq!(head.get(&format!("/api/rounds/{round}"))["round"]["closed"], false);
     // Collected may not exceed issued.
@@ -243,7 +247,9 @@ fn stale_resolution() {
     let v = head.get(&format!("/api/rounds/{round}"));
     assert_eq!(v["stacks"][0]["status"], "mismatch", "the old resolution no longer settles it: {v}");
     assert_eq!(v["stacks"][0]["differences"][0]["resolved"], Value::Null);
-    let (status, _) = head.try_call("POST", &format!("/api/rounds/{round}/close"), None).expect("close");
+    let (status, _) = head
+        .try_call("POST", &format!("/api/rounds/{round}/close"), Some(&json!({ "confirm": true })))
+        .expect("close");
     assert_eq!(status, 409);
     let (_, journal) = head.download(&format!("/rounds/{round}/journal"));
     assert!(
@@ -252,7 +258,7 @@ fn stale_resolution() {
     );
     // Settled again, it closes.
     head.post(&format!("/api/stacks/{stack}/resolve"), json!({ "seq": 5, "code": "x:6" }));
-    head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
 }
 
 /// The presidium's decision after a result is irreversible: a form or request without a decision,
@@ -266,7 +272,7 @@ fn decision_required() {
     key(&login(&server, "op1"), e1, &ballots, "a");
     key(&login(&server, "op2"), e2, &ballots, "b");
     let head = login(&server, "head");
-    let result = head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    let result = head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     assert_eq!(result["next_step"], "further_round");
     let pres = login(&server, "pres");
     let path = format!("/rounds/{round}/decide");
@@ -302,8 +308,8 @@ fn decision_required() {
         assert_eq!(status, 422, "{fields:?}: {body}");
         assert!(body.contains("đơn xin rút"), "{body}");
     }
-    // With every field, it decides.
-    let (status, _) = pres.post_form(&path, &[("decision", "stop")]);
+    // With every field, confirmed, it decides.
+    let (status, _) = pres.post_form(&path, &[("decision", "stop"), ("confirm", "yes")]);
     assert_eq!(status, 303);
     assert_eq!(head.get(&format!("/api/rounds/{round}"))["round"]["decision"]["decision"], "stop");
 }
@@ -318,7 +324,7 @@ fn minutes_frozen() {
     key(&login(&server, "op1"), e1, &ballots, "a");
     key(&login(&server, "op2"), e2, &ballots, "b");
     let head = login(&server, "head");
-    head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     // The minutes (PDF, Word) and the results workbook are byte-for-byte reproducible.
     let files = ["bien-ban.pdf", "bien-ban.docx", "ket-qua.xlsx"];
     let before: Vec<Vec<u8>> = files

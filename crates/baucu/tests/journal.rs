@@ -125,8 +125,8 @@ fn counted(data: &Path) -> Counted {
 /// The board settles paper 4 from the paper, closes the round, and the presidium publishes it.
 fn settle_and_close(c: &Counted) {
     c.head.post(&format!("/api/stacks/{}/resolve", c.stack), json!({ "seq": 4, "code": "x:3" }));
-    c.head.post(&format!("/api/rounds/{}/close", c.round), json!({}));
-    c.pres.post(&format!("/api/rounds/{}/publish", c.round), json!({}));
+    c.head.post(&format!("/api/rounds/{}/close", c.round), json!({ "confirm": true }));
+    c.pres.post(&format!("/api/rounds/{}/publish", c.round), json!({ "confirm": true }));
 }
 
 const CODES: [&str; 12] = [

@@ -400,12 +400,12 @@ fn texts_and_counts_over_their_limits_are_refused_in_vietnamese() {
     assert_eq!(status, 422, "{reply}");
     assert!(message(&reply).contains("Từ khóa tìm kiếm dài quá 100 ký tự."), "{reply}");
 
-    // Counts: ballots issued to more people than were summoned, a stack of a million papers, seats.
+    // Counts: ballots issued to more people than were present, a stack of a million papers, seats.
     let (status, reply) = head
         .try_call("POST", &format!("/api/rounds/{round}/issued"), Some(&serde_json::json!({ "issued": 61 })))
         .expect("request");
     assert_eq!(status, 422, "{reply}");
-    assert!(message(&reply).contains("không được lớn hơn số người được triệu tập (60)"), "{reply}");
+    assert!(message(&reply).contains("không được lớn hơn số người có mặt tại phiên họp (60)"), "{reply}");
     let (status, reply) = head
         .try_call(
             "POST",

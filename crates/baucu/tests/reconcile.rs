@@ -40,7 +40,7 @@ fn stack_view(head: &Client, round: i64) -> Value {
 fn close_with_the_papers(head: &Client, round: i64, stack: i64, seq: i64, code: Value) {
     let status = head.post(&format!("/api/stacks/{stack}/resolve"), json!({ "seq": seq, "code": code }));
     assert_eq!(status["stack_status"], "accepted", "{status}");
-    head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     let agreed = support::strings(&head.get(&format!("/api/rounds/{round}/ballots")));
     assert_eq!(agreed, papers(), "the agreed ballots are the papers, in order");
 }

@@ -296,9 +296,14 @@ fn counted_congress(dir: &Path) -> PathBuf {
         op.post(&format!("/api/entries/{entry}/finish"), json!({}));
     }
     board.post(&format!("/api/stacks/{stack}/resolve"), json!({ "seq": 5, "code": codes[4] }));
-    let result = board.post(&format!("/api/rounds/{round}/close"), json!({}));
+    let result = board.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     assert_eq!(result["next_step"], "complete", "{result}");
-    presidium.post(&format!("/api/rounds/{round}/publish"), json!({}));
+    // Reopened once with a reason and closed again: a reopening to attack, and a record deleted and
+    // made anew.
+    presidium.post(&format!("/api/rounds/{round}/reopen"), json!({ "reason": "Kiểm tra lại số phiếu" }));
+    let again = board.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
+    assert_eq!(again, result);
+    presidium.post(&format!("/api/rounds/{round}/publish"), json!({ "confirm": true }));
     drop(server);
     data
 }

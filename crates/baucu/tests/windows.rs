@@ -212,7 +212,7 @@ fn windows_node_counts_a_round_under_wine() {
         op.post(&format!("/api/entries/{entry}/finish"), json!({}));
     }
     let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
-    head.post(&format!("/api/rounds/{round}/close"), json!({}));
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     let closed = head.get(&format!("/api/rounds/{round}"));
     let result = closed["round"]["result"].clone();
     assert!(result.is_object(), "{closed}");

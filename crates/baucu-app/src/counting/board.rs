@@ -338,13 +338,14 @@ impl App {
             if round.closed {
                 return Err(AppError::Conflict("Lần bầu đã kết thúc.".into()));
             }
-            // One ballot to each voter: never more than those summoned to the assembly.
-            let summoned = round.assembly.summoned;
-            if issued > summoned {
+            // One ballot to each voter present: never more than those present at the sitting, as the
+            // round's assembly took them.
+            let present = round.assembly.present;
+            if issued > present {
                 return Err(AppError::invalid(
                     "issued",
                     format!(
-                        "Số phiếu phát ra ({issued}) không được lớn hơn số người được triệu tập ({summoned})."
+                        "Số phiếu phát ra ({issued}) không được lớn hơn số người có mặt tại phiên họp ({present})."
                     ),
                 ));
             }

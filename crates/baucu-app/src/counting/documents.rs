@@ -36,10 +36,12 @@ impl App {
     async fn round_source(&self, actor: &Actor, round_id: i64) -> Result<RoundSource, AppError> {
         actor.require(Permission::ViewCounting)?;
         let congress = self.congress().await?;
+        let zone = self.zone().clone();
         self.read(move |c| {
             let (_, round) = load_round(c, round_id)?;
             if let Some(record) = &round.record {
-                let local = record.closed_at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)));
+                // The date and hour of the closing where the congress sits (the node's time zone).
+                let local = zone.zoned(record.closed_at);
                 let meta = baucu_rules::case::Meta {
                     congress: Some(record.congress.clone()),
                     organisation: Some(record.organisation.clone()),
@@ -150,9 +152,14 @@ impl App {
             .result
             .ok_or_else(|| AppError::Conflict("Lần bầu chưa có kết quả: chưa có biên bản.".into()))?;
         let decision = s.round.decision.as_ref().map(decision_text);
+        // Each name's "không đồng ý" count of an agree/disagree round, as its record holds it.
+        let disagree: Vec<Option<u64>> =
+            s.round.record.iter().flat_map(|r| r.lines.iter().map(|l| l.disagree)).collect();
         let mut doc =
-            baucu_docs::MinutesDoc::from_engine(&s.meta, &s.assembly, &s.election, &result, decision);
+            baucu_docs::MinutesDoc::from_engine(&s.meta, &s.assembly, &s.election, &result, decision)
+                .with_disagree(&disagree);
         doc.chain_head = s.round.record.as_ref().and_then(|r| r.audit_head.clone());
+        doc.reopenings = s.round.reopenings.iter().map(super::Reopening::sentence).collect();
         let format = format.to_owned();
         let (bytes, content_type, ext) = tokio::task::spawn_blocking(move || match format.as_str() {
             "docx" => doc.docx().map(|b| {
@@ -187,29 +194,15 @@ impl App {
             .read(move |c| {
                 let erow = edb::get(c, election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
                 let election = Election::from_row(&erow)?;
-                // Votes from the recorded result of the round in which each person was elected.
-                let mut votes: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
-                for r in db::rounds_of(c, election_id)? {
-                    let (_, round) = load_round(c, r.id)?;
-                    for line in round.record.iter().flat_map(|rec| rec.lines.iter()) {
-                        if matches!(line.outcome, Outcome::Elected | Outcome::Alternate) {
-                            votes.insert(line.person_id, (line.votes, line.percent_of_base.hundredths()));
-                        }
-                    }
-                }
+                // Each person with the votes of the round that elected them, and the composition of the
+                // new body: the same functions as the report to the superior (`crate::documents`).
                 let mut rows = Vec::new();
                 let mut officials = Vec::new();
-                for (person_id, alternate) in edb::elected(c, election_id)? {
-                    let p = Person::from_row(
-                        persons::get(c, person_id)?.ok_or(AppError::NotFound("người trúng cử"))?,
-                    )?;
-                    let (v, h) = votes.get(&person_id).copied().unwrap_or((0, 0));
+                for m in crate::documents::elected_members(c, election_id)? {
+                    let p = m.person;
                     rows.push(baucu_docs::ElectedRow {
                         name: p.full_name.clone(),
-                        birth: p
-                            .birth_date
-                            .map(|d| format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()))
-                            .unwrap_or_default(),
+                        birth: crate::documents::birth_text(&p),
                         sex: crate::roster::label_of(&crate::roster::SEXES, &p.sex).into(),
                         ethnicity: p.ethnicity.clone(),
                         religion: p.religion.clone(),
@@ -217,51 +210,19 @@ impl App {
                         theory: crate::roster::label_of(&crate::roster::THEORY_LEVELS, &p.political_theory)
                             .into(),
                         first_time: p.first_time,
-                        votes: v,
-                        percent: format!("{},{:02}%", h / 100, h % 100),
-                        hundredths: h,
-                        alternate,
+                        votes: m.votes,
+                        percent: format!(
+                            "{}%",
+                            baucu_rules::Percent::from_hundredths(m.hundredths).to_vietnamese()
+                        ),
+                        hundredths: m.hundredths,
+                        alternate: m.alternate,
                     });
-                    if !alternate {
+                    if !m.alternate {
                         officials.push(p);
                     }
                 }
-                // The composition of the new body, counted by the engine from typed facts.
-                let day = |d: jiff::civil::Date| baucu_rules::composition::Day {
-                    year: i32::from(d.year()),
-                    month: d.month().unsigned_abs(),
-                    day: d.day().unsigned_abs(),
-                };
-                let facts: Vec<baucu_rules::composition::MemberFacts> = officials
-                    .iter()
-                    .map(|p| baucu_rules::composition::MemberFacts {
-                        female: p.sex == "female",
-                        birth: p.birth_date.map(day),
-                        ethnicity: p.ethnicity.clone(),
-                        religion: p.religion.clone(),
-                        first_time: p.first_time,
-                        education: p.education.clone(),
-                        theory: crate::roster::label_of(&crate::roster::THEORY_LEVELS, &p.political_theory)
-                            .to_owned(),
-                    })
-                    .collect();
-                let c = baucu_rules::composition::composition(&facts, opening.map(day));
-                let total = c.total;
-                let mut stats = vec![
-                    baucu_docs::StatLine::new("Nữ", c.women, total),
-                    baucu_docs::StatLine::new("Dưới 35 tuổi", c.under_35, total),
-                    baucu_docs::StatLine::new("Dân tộc thiểu số", c.ethnic_minority, total),
-                    baucu_docs::StatLine::new("Có tôn giáo", c.religious, total),
-                    baucu_docs::StatLine::new("Tham gia lần đầu", c.first_time, total),
-                ];
-                stats.extend(c.education.into_iter().map(|(k, n)| {
-                    let k = if k.is_empty() { "chưa ghi".to_owned() } else { k };
-                    baucu_docs::StatLine::new(format!("Trình độ chuyên môn: {k}"), n, total)
-                }));
-                stats.extend(c.theory.into_iter().map(|(k, n)| {
-                    let k = if k.is_empty() { "chưa có".to_owned() } else { k };
-                    baucu_docs::StatLine::new(format!("Lý luận chính trị: {k}"), n, total)
-                }));
+                let (total, stats) = crate::documents::body_composition(&officials, opening);
                 Ok(baucu_docs::ElectedDoc {
                     title: format!("Danh sách trúng cử — {}", election.title()),
                     organisation: congress.as_ref().map(|c| c.organisation.clone()).unwrap_or_default(),

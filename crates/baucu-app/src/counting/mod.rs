@@ -14,7 +14,7 @@ use crate::{Actor, App, AppError, Permission};
 use baucu_rules::assembly::{Assembly, AssemblyKind, Exclusion};
 use baucu_rules::ballot::{Ballot, BallotSpec, Validity};
 use baucu_rules::election::{Body, Layout, Purpose};
-use baucu_rules::outcome::{NextStep, Outcome, decide};
+use baucu_rules::outcome::{NextStep, decide};
 use baucu_rules::{PersonName, Tally, messages};
 use baucu_store::counting::{self as db, RoundRow};
 pub use baucu_store::counting::{EntryStatus, StackStatus};
@@ -109,6 +109,36 @@ pub struct Round {
     /// The head of the audit chain at closing (hex), as the minutes print it.
     pub closing_head: Option<String>,
     pub decision: Option<NextDecision>,
+    /// Each time the round was reopened after a closing, oldest first (a reopened round shows them on
+    /// its page and its minutes).
+    pub reopenings: Vec<Reopening>,
+}
+
+/// A closed round reopened by the presidium: when, by whom, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reopening {
+    pub at: jiff::Timestamp,
+    /// The account that reopened the round.
+    pub actor: String,
+    /// Its holder's full name, as the minutes print it.
+    pub actor_name: String,
+    pub reason: String,
+    /// When the closing that was undone had happened.
+    pub closed_at: jiff::Timestamp,
+}
+
+impl Reopening {
+    /// "Lần bầu đã được mở lại lúc 10 giờ 05, ngày 15/03/2025 bởi Trần Văn A, lý do: …" in the
+    /// congress's local time (UTC+7, as the minutes date the closing).
+    pub fn sentence(&self) -> String {
+        let local = self.at.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7)));
+        format!(
+            "Lần bầu đã được mở lại lúc {} bởi {}, lý do: {}",
+            local.strftime("%H giờ %M, ngày %d/%m/%Y"),
+            self.actor_name,
+            self.reason
+        )
+    }
 }
 
 impl Round {
@@ -176,6 +206,18 @@ fn load_round_as(c: &Connection, id: i64, require_record: bool) -> Result<(Round
         .as_deref()
         .map(|d| serde_json::from_str::<NextDecision>(d).map_err(|_| damaged("quyết định")))
         .transpose()?;
+    let reopenings = db::reopenings_of(c, id)?
+        .into_iter()
+        .map(|r| {
+            Ok(Reopening {
+                at: r.at.parse().map_err(|_| damaged("thời điểm mở lại"))?,
+                closed_at: r.closed_at.parse().map_err(|_| damaged("thời điểm mở lại"))?,
+                actor: r.actor,
+                actor_name: r.actor_name,
+                reason: r.reason,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     let round = Round {
         id: row.id,
         election_id: row.election_id,
@@ -201,6 +243,7 @@ fn load_round_as(c: &Connection, id: i64, require_record: bool) -> Result<(Round
         closing_head: record.as_ref().and_then(|r| r.audit_head.clone()),
         record,
         decision,
+        reopenings,
     };
     Ok((row, round))
 }
@@ -214,6 +257,30 @@ fn plenum_body(body: Body) -> Body {
         Body::InspectionDeputyChair => Body::InspectionCommittee,
         _ => Body::Committee,
     }
+}
+
+/// Why no further round may follow the rounds held in this election, as the round page and the
+/// presidium's decision show it: a chi bộ's secretary after its third round, when the superior
+/// appoints (the limit is the engine's, `roster::further_round_allowed`; rules.md § 2). `None` when
+/// another round may be held.
+pub(crate) fn further_round_refused(
+    c: &Connection,
+    election_id: i64,
+    body: Body,
+) -> Result<Option<String>, AppError> {
+    let congress = baucu_store::congress::get(c)?
+        .ok_or_else(|| AppError::Conflict("Chưa khai báo đại hội: vào trang Đại hội trước.".into()))?;
+    let level = crate::congress::Level::from_code(&congress.level)
+        .ok_or_else(|| AppError::damaged("Dữ liệu đại hội", "cấp"))?;
+    let is_cell = level == crate::congress::Level::Cell;
+    let held = u32::try_from(db::rounds_of(c, election_id)?.len()).unwrap_or(u32::MAX);
+    if baucu_rules::roster::further_round_allowed(body, is_cell, held) {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "Đã bầu {held} lần mà chưa có ai trúng cử bí thư chi bộ: không bầu lần thứ {}; theo quy chế, cấp ủy cấp trên chỉ định bí thư chi bộ.",
+        held.saturating_add(1)
+    )))
 }
 
 /// The assembly of an election: the congress's (fixed for the whole congress at its first round) or
@@ -380,6 +447,9 @@ pub struct RoundView {
     pub operators: Vec<(i64, String)>,
     /// Names not yet elected in this election (for a further round).
     pub not_elected: Vec<(i64, String)>,
+    /// Why the result's further round may not be held (a chi bộ's secretary after the third round:
+    /// the superior appoints), when that is so.
+    pub further_round_refused: Option<String>,
 }
 
 /// What an operator sees: the round's list and their own entry only.
@@ -565,7 +635,21 @@ impl App {
                     }
                 }
             }
-            Ok(RoundView { round, stacks, stacks_accepted, ballots_agreed, operators, not_elected: pool })
+            let further_round_refused =
+                if round.record.as_ref().is_some_and(|r| r.next_step == NextStep::FurtherRound) {
+                    further_round_refused(c, round.election_id, round.body)?
+                } else {
+                    None
+                };
+            Ok(RoundView {
+                round,
+                stacks,
+                stacks_accepted,
+                ballots_agreed,
+                operators,
+                not_elected: pool,
+                further_round_refused,
+            })
         })
         .await
     }

@@ -85,8 +85,10 @@ impl App {
             let new_round = match &decision {
                 NextDecision::Stop => None,
                 NextDecision::TieBreak => {
-                    let tie =
-                        record.tie.as_ref().ok_or_else(|| AppError::Conflict("Không có ai bằng phiếu.".into()))?;
+                    let tie = record
+                        .tie
+                        .as_ref()
+                        .ok_or_else(|| AppError::Conflict("Không có ai bằng phiếu.".into()))?;
                     let list: Vec<(i64, String)> = record
                         .lines
                         .iter()
@@ -107,14 +109,8 @@ impl App {
                     } else {
                         u64::from(record.seats_unfilled)
                     };
-                    let rounds_held = db::rounds_of(c, round.election_id)?.len() as u32;
-                    let is_cell = crate::congress::Level::from_code(
-                        &baucu_store::congress::get(c)?.map(|x| x.level).unwrap_or_default(),
-                    ) == Some(crate::congress::Level::Cell);
-                    if !baucu_rules::roster::further_round_allowed(round.body, is_cell, rounds_held) {
-                        return Err(AppError::Conflict(format!(
-                            "Đã bầu {rounds_held} lần mà chưa có ai trúng cử bí thư chi bộ: theo quy chế, cấp ủy cấp trên chỉ định bí thư."
-                        )));
+                    if let Some(refusal) = super::further_round_refused(c, round.election_id, round.body)? {
+                        return Err(AppError::Conflict(refusal));
                     }
                     if *seats == 0 || u64::from(*seats) > limit {
                         return Err(AppError::invalid(
@@ -175,12 +171,26 @@ impl App {
                         ..RoundRow::default()
                     };
                     let id = db::insert_round(c, &next, &list)?;
-                    db::journal(c, db::JournalAt::round(id), &at, &who, "round.open", &json!({ "after": round_id }).to_string())?;
+                    db::journal(
+                        c,
+                        db::JournalAt::round(id),
+                        &at,
+                        &who,
+                        "round.open",
+                        &json!({ "after": round_id }).to_string(),
+                    )?;
                     Some(id)
                 }
                 None => None,
             };
-            db::journal(c, db::JournalAt::round(round_id), &at, &who, "round.decide", &serde_json::to_string(&decision).unwrap_or_default())?;
+            db::journal(
+                c,
+                db::JournalAt::round(round_id),
+                &at,
+                &who,
+                "round.decide",
+                &serde_json::to_string(&decision).unwrap_or_default(),
+            )?;
             Ok((new_id, json!({ "round_id": round_id, "decision": decision, "new_round": new_id })))
         })
         .await
@@ -204,12 +214,125 @@ impl App {
         Ok(())
     }
 
+    /// The presidium takes a published result off the projector and the public pages, with a reason
+    /// (audited and journaled); it can be published again.
+    pub async fn unpublish(&self, actor: &Actor, round_id: i64, reason: &str) -> Result<(), AppError> {
+        actor.require(Permission::RunRounds)?;
+        let reason = reason_of(reason)?;
+        let (at, who) = (self.now().to_string(), actor.username.clone());
+        self.act(actor, "round.unpublish", move |c| {
+            let (mut row, round) = load_round(c, round_id)?;
+            if !round.published {
+                return Err(AppError::Conflict("Kết quả của lần bầu này chưa được công bố.".into()));
+            }
+            row.published_at = None;
+            db::update_round(c, &row)?;
+            let detail = json!({ "reason": reason });
+            db::journal(
+                c,
+                db::JournalAt::round(round_id),
+                &at,
+                &who,
+                "round.unpublish",
+                &detail.to_string(),
+            )?;
+            Ok(((), json!({ "round_id": round_id, "reason": reason })))
+        })
+        .await?;
+        // The projector listens to publications: it reloads and no longer shows the result.
+        self.notify(Event { round_id, published: true });
+        Ok(())
+    }
+
+    /// The presidium reopens a closed round, with a reason, while nothing was built on its result: no
+    /// later round of the election exists (a decision to stop is withdrawn with the result) and no
+    /// plenum took its members from it. In the same audited action the record of the result is deleted
+    /// (the next closing makes it anew), the people it elected are no longer elected, the publication
+    /// is withdrawn, and the reopening is stored (the minutes of the next closing print it). The round
+    /// is open again: the board can correct the ballots issued and collected and reopen entries.
+    pub async fn reopen_round(&self, actor: &Actor, round_id: i64, reason: &str) -> Result<(), AppError> {
+        actor.require(Permission::RunRounds)?;
+        let reason = reason_of(reason)?;
+        let (at, who, name) = (self.now().to_string(), actor.username.clone(), actor.full_name.clone());
+        self.act(actor, "round.reopen", move |c| {
+            let (mut row, round) = load_round(c, round_id)?;
+            let Some(record) = round.record.as_ref() else {
+                return Err(AppError::Conflict("Lần bầu chưa kết thúc: không có gì để mở lại.".into()));
+            };
+            let later: Vec<i64> = db::rounds_of(c, round.election_id)?
+                .iter()
+                .filter(|r| r.number > round.number)
+                .map(|r| r.number)
+                .collect();
+            if let Some(next) = later.first() {
+                return Err(AppError::Conflict(format!(
+                    "Đã có lần bầu thứ {next} sau kết quả này: không mở lại lần bầu thứ {} được.",
+                    round.number
+                )));
+            }
+            if matches!(round.body, Body::Committee | Body::InspectionCommittee)
+                && db::setting(c, &format!("assembly:plenum:{}", round.body.code()))?.is_some()
+            {
+                return Err(AppError::Conflict(format!(
+                    "Hội nghị {} đã lấy thành viên từ kết quả này để bầu tiếp: không mở lại lần bầu được.",
+                    messages::body(round.body)
+                )));
+            }
+            let winners: Vec<i64> =
+                winners_of(&round, record).into_iter().map(|(l, _)| l.person_id).collect();
+            db::delete_elected(c, round.election_id, &winners)?;
+            db::delete_record(c, round_id)?;
+            let closed_at = row.closed_at.clone().unwrap_or_else(|| record.closed_at.to_string());
+            db::insert_reopening(
+                c,
+                &db::ReopeningRow {
+                    round_id,
+                    at: at.clone(),
+                    actor: who.clone(),
+                    actor_name: name.clone(),
+                    reason: reason.clone(),
+                    closed_at: closed_at.clone(),
+                },
+            )?;
+            let withdrawn_decision = row.decision.take();
+            let was_published = row.published_at.take().is_some();
+            row.status = "open".into();
+            row.closed_at = None;
+            db::update_round(c, &row)?;
+            let detail = json!({ "reason": reason, "closed_at": closed_at, "unpublished": was_published,
+                "decision_withdrawn": withdrawn_decision.is_some() });
+            db::journal(c, db::JournalAt::round(round_id), &at, &who, "round.reopen", &detail.to_string())?;
+            Ok((
+                (),
+                json!({ "round_id": round_id, "reason": reason, "closed_at": closed_at,
+                "elected_withdrawn": winners, "unpublished": was_published,
+                "decision_withdrawn": withdrawn_decision.is_some(), "withdrawn_decision": withdrawn_decision }),
+            ))
+        })
+        .await?;
+        self.notify(Event { round_id, published: true });
+        Ok(())
+    }
+
     /// Published results, newest first, for the public projector page (no login).
     pub async fn published_results(&self) -> Result<Vec<Round>, AppError> {
         self.read(|c| db::published_rounds(c)?.iter().map(|r| load_round(c, r.id).map(|(_, x)| x)).collect())
             .await
     }
 }
+
+/// The reason for undoing an irreversible step: required, at most [`REASON`] characters, trimmed.
+fn reason_of(reason: &str) -> Result<String, AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "Ghi lý do (bắt buộc)."));
+    }
+    crate::limits::require_text("reason", REASON, reason)?;
+    Ok(reason.to_owned())
+}
+
+/// The bound of a reason for unpublishing or reopening.
+pub const REASON: crate::limits::TextLimit = crate::limits::TextLimit { label: "Lý do", max_chars: 1_000 };
 
 /// Decides a round through the engine from its agreed ballots and writes its one record (with the
 /// counting board, congress and place as they are now, and the time and actor of the closing); the
@@ -224,7 +347,7 @@ fn write_record(
 ) -> Result<RoundRecord, AppError> {
     let issued =
         u64::try_from(issued).map_err(|_| AppError::Conflict("Số phiếu phát ra không hợp lệ.".into()))?;
-    let (_, result) = decide_codes(round, issued, codes)?;
+    let (result, disagree) = decide_codes(round, issued, codes)?;
     let congress = baucu_store::congress::get(c)?;
     let ids_names: Vec<(i64, String)> =
         round.candidate_ids.iter().copied().zip(round.candidates.iter().cloned()).collect();
@@ -235,6 +358,7 @@ fn write_record(
         seats: round.seats,
         alternate_seats: round.alternate_seats,
         candidates: &ids_names,
+        disagree,
         board: board_now(c)?,
         closed_at: at.to_owned(),
         congress: congress.as_ref().map(|x| x.name.clone()).unwrap_or_default(),
@@ -309,14 +433,22 @@ pub(crate) fn recount(c: &Connection, round_id: i64) -> Result<Option<String>, A
     let Some(record) = &round.record else { return Ok(None) };
     let issued = row.ballots_issued.unwrap_or(0);
     // A stored value that cannot be read back is one more finding, not the end of the check.
-    let recounted = agreed_codes(c, round_id)
-        .and_then(|codes| decide_codes(&round, u64::try_from(issued).unwrap_or(0), &codes));
-    let (_, fresh) = match recounted {
+    let recounted = agreed_codes(c, round_id).and_then(|codes| {
+        let (result, disagree) = decide_codes(&round, u64::try_from(issued).unwrap_or(0), &codes)?;
+        Ok((disagree, result))
+    });
+    let (disagree, fresh) = match recounted {
         Ok(r) => r,
         Err(e) => return Ok(Some(format!("không tính lại được từ các phiếu đã lưu ({})", e.message()))),
     };
     if record.result()? != fresh {
         return Ok(Some("kết quả đã lưu khác kết quả tính lại từ các phiếu đã lưu".into()));
+    }
+    // The "không đồng ý" counts of an agree/disagree round, where the record keeps them.
+    let disagree_differs = disagree
+        .is_some_and(|d| record.lines.iter().zip(&d).any(|(l, n)| l.disagree.is_some_and(|kept| kept != *n)));
+    if disagree_differs {
+        return Ok(Some("số phiếu không đồng ý đã lưu khác số đếm lại từ các phiếu đã lưu".into()));
     }
     let ids: Vec<i64> = record.lines.iter().map(|l| l.person_id).collect();
     if ids != round.candidate_ids {
@@ -331,10 +463,16 @@ pub(crate) fn recount(c: &Connection, round_id: i64) -> Result<Option<String>, A
     Ok(None)
 }
 
-/// The counting board as the accounts with board roles say now (frozen into a round's record at
-/// closing): the heads first, then the members, each by name.
+/// The counting board frozen into a round's record at closing: the head and members the congress
+/// elected in its latest show-of-hands vote on the counting board (technical staff who operate the
+/// machines are not board members and do not sign). When the congress has recorded no such vote,
+/// the accounts with board roles as they are now (heads first, then members): closing a round never
+/// waits for the vote to be keyed, and the minutes still name a board that can sign.
 pub(super) fn board_now(c: &Connection) -> Result<Vec<baucu_rules::case::BoardMember>, AppError> {
     use baucu_rules::case::{BoardMember, BoardRole};
+    if let Some(voted) = crate::votes::voted_board(c)? {
+        return Ok(voted);
+    }
     let heads = db::users_with_roles(c, &["board_head"])?;
     let members = db::users_with_roles(c, &["board_member"])?;
     Ok(heads
@@ -355,11 +493,13 @@ pub(super) fn engine_election(round: &Round) -> Result<baucu_rules::Election, Ap
 }
 
 /// The engine's result of a round: the agreed readings of its stacks tallied and decided.
+/// The engine's result of a round from its agreed ballots, and on an agree/disagree list each name's
+/// "disagree" count from the same tally (`None` on a strike list).
 pub(super) fn decide_codes(
     round: &Round,
     issued: u64,
     codes: &[String],
-) -> Result<(baucu_rules::Election, baucu_rules::outcome::RoundResult), AppError> {
+) -> Result<(baucu_rules::outcome::RoundResult, Option<Vec<u64>>), AppError> {
     let election = engine_election(round)?;
     let mut tally = Tally::new(&election);
     for code in codes {
@@ -367,5 +507,5 @@ pub(super) fn decide_codes(
         tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
     }
     let result = decide(&election, round.assembly.assembly()?.base(), issued, &tally)?;
-    Ok((election, result))
+    Ok((result, tally.disagrees().map(<[u64]>::to_vec)))
 }

@@ -57,7 +57,7 @@ fn progress(current: &Current, v: &RoundView) -> Markup {
                         td { (s.name) }
                         td { @for e in &s.entries {
                             span.entry { (e.operator) ": " strong { (e.ballots) } @if e.finished { " ✓" } }
-                            @if manage && e.finished && s.status != StackStatus::Accepted {
+                            @if manage && e.finished && (s.status != StackStatus::Accepted || !v.round.reopenings.is_empty()) {
                                 form.inline method="post" action={ "/entries/" (e.id) "/reopen" } {
                                     (csrf(current)) button.small type="submit" { "Mở lại" }
                                 }
@@ -168,6 +168,7 @@ pub async fn round_page(
             form.card method="post" action={ "/rounds/" (r.id) "/close" } {
                 (csrf(&current))
                 p { "Khi mọi chồng phiếu đã khớp, đã ghi số phiếu phát ra và thu vào, và tổng số phiếu các chồng bằng số phiếu thu vào, kết thúc kiểm phiếu để tính kết quả." }
+                (confirm_box(CLOSE_CONSEQUENCE))
                 button.primary type="submit" { "Kết thúc kiểm phiếu, tính kết quả" }
             }
         }
@@ -178,6 +179,7 @@ pub async fn round_page(
                 @let step = record.next_step.code();
                 p class={ "notice " (if step == "complete" { "ok" } else { "warn" }) } { (next_step_label(step)) }
                 @if let Some(d) = &r.decision { p { "Quyết định của đoàn chủ tịch: " (d.label()) } }
+                @if let Some(why) = &v.further_round_refused { p.notice.err { (why) } }
                 @if let Some(head) = r.record.as_ref().and_then(|x| x.audit_head.as_deref()) {
                     p.small { "Mã kiểm chứng dữ liệu khi kết thúc kiểm phiếu (in trên biên bản): " code { (head) } }
                 }
@@ -186,10 +188,11 @@ pub async fn round_page(
                         @if step == "tie_break" {
                             form method="post" action={ "/rounds/" (r.id) "/decide" } {
                                 (csrf(&current)) input type="hidden" name="decision" value="tie_break";
+                                (confirm_box(&decide_consequence(&NextDecision::TieBreak)))
                                 button.primary type="submit" { "Bầu lại giữa những người bằng phiếu" }
                             }
                         }
-                        @if step == "further_round" || step == "alternate_round" {
+                        @if (step == "further_round" && v.further_round_refused.is_none()) || step == "alternate_round" {
                             @let alternates = step == "alternate_round";
                             @let unfilled = if alternates { record.alternate_seats_unfilled } else { record.seats_unfilled };
                             form.grid method="post" action={ "/rounds/" (r.id) "/decide" } {
@@ -199,21 +202,51 @@ pub async fn round_page(
                                 fieldset.wide.checks { legend { "Danh sách bầu tiếp (mặc định: những người chưa trúng cử)" }
                                     @for (pid, name) in &v.not_elected { label.check { input type="checkbox" name="person" value=(pid) checked; (name) } }
                                 }
+                                div.wide { (confirm_box(FURTHER_CONSEQUENCE)) }
                                 div.actions.wide { button.primary type="submit" { (if alternates { "Bầu đại biểu dự khuyết" } else { "Bầu tiếp" }) } }
                             }
                         }
                         form method="post" action={ "/rounds/" (r.id) "/decide" } {
                             (csrf(&current)) input type="hidden" name="decision" value="stop";
+                            (confirm_box(&decide_consequence(&NextDecision::Stop)))
                             button type="submit" { "Dừng, không bầu tiếp" }
                         }
                     }
                 }
                 @if run && !r.published {
                     form method="post" action={ "/rounds/" (r.id) "/publish" } {
-                        (csrf(&current)) button.primary type="submit" { "Công bố kết quả lên màn chiếu" }
+                        (csrf(&current))
+                        (confirm_box(PUBLISH_CONSEQUENCE))
+                        button.primary type="submit" { "Công bố kết quả lên màn chiếu" }
                     }
                 }
                 @if r.published { p.notice.ok { "Đã công bố. " a href="/results" { "Mở màn chiếu" } } }
+                @if run && r.published {
+                    form.grid method="post" action={ "/rounds/" (r.id) "/unpublish" } {
+                        (csrf(&current))
+                        p.wide { (UNPUBLISH_CONSEQUENCE) }
+                        label.wide { "Lý do gỡ công bố (bắt buộc)" textarea name="reason" maxlength="1000" required rows="2" {} }
+                        div.actions.wide { button type="submit" { "Gỡ công bố" } }
+                    }
+                }
+                // Reopening is possible while no later round was opened from this result.
+                @if run && matches!(r.decision, None | Some(NextDecision::Stop)) {
+                    details.card {
+                        summary { "Mở lại lần bầu đã kết thúc" }
+                        form.grid method="post" action={ "/rounds/" (r.id) "/reopen" } {
+                            (csrf(&current))
+                            p.wide { (REOPEN_CONSEQUENCE) }
+                            label.wide { "Lý do mở lại (bắt buộc, ghi vào biên bản)" textarea name="reason" maxlength="1000" required rows="2" {} }
+                            div.actions.wide { button type="submit" { "Mở lại lần bầu" } }
+                        }
+                    }
+                }
+            }
+        }
+        @if !r.reopenings.is_empty() {
+            section.card #reopenings {
+                h2 { "Các lần mở lại" }
+                ul { @for x in &r.reopenings { li { (x.sentence()) } } }
             }
         }
         script src="/static/live.js" data-events={ "/rounds/" (r.id) "/events" } data-target="progress" {}
@@ -283,11 +316,87 @@ pub async fn stack_create(
     back(&format!("/rounds/{id}"), r.map(|_| format!("Đã giao {}.", name.trim())))
 }
 
+/// What closing a round does, as the confirmation states it.
+pub(crate) const CLOSE_CONSEQUENCE: &str = "Kết thúc lần bầu: kết quả được tính và ghi lại; không nhập thêm phiếu được nữa, không sửa được số phiếu phát ra và thu vào. Chỉ đoàn chủ tịch mở lại được lần bầu, với lý do ghi vào biên bản.";
+/// What publishing a result does.
+pub(crate) const PUBLISH_CONSEQUENCE: &str = "Công bố kết quả: kết quả hiện lên màn chiếu và trang kết quả công khai, ai cũng xem được không cần đăng nhập. Đoàn chủ tịch gỡ công bố được, với lý do ghi vào nhật ký.";
+/// What unpublishing does.
+const UNPUBLISH_CONSEQUENCE: &str = "Gỡ công bố: màn chiếu và trang kết quả công khai không còn hiện kết quả này; kết quả vẫn được ghi và công bố lại được. Lý do được ghi vào nhật ký.";
+/// What reopening a closed round does.
+const REOPEN_CONSEQUENCE: &str = "Mở lại lần bầu: bản ghi kết quả bị xóa (kết quả được tính và ghi lại khi kết thúc lần sau), những người trúng cử ở lần bầu này không còn được ghi là trúng cử, quyết định dừng (nếu có) và việc công bố bị rút lại. Ban kiểm phiếu sửa được số phiếu phát ra, thu vào và mở lại các lượt nhập. Chỉ làm được khi chưa có lần bầu tiếp theo. Lý do được ghi vào nhật ký và biên bản.";
+
+/// What a further round (or a round of alternates) does, before its seats and names are chosen.
+const FURTHER_CONSEQUENCE: &str = "Quyết định của đoàn chủ tịch (bầu tiếp với số lượng và danh sách đã chọn) được ghi lại và không đổi được: một lần bầu mới được mở ngay; từ đó lần bầu này không mở lại được nữa.";
+
+/// What a decision of the presidium does, as its confirmation states it.
+pub(crate) fn decide_consequence(d: &NextDecision) -> String {
+    let what = match d {
+        NextDecision::TieBreak | NextDecision::FurtherRound { .. } | NextDecision::AlternateRound { .. } => {
+            "một lần bầu mới được mở ngay; từ đó lần bầu này không mở lại được nữa"
+        }
+        NextDecision::Stop => "không bầu tiếp, các chỗ còn thiếu để trống",
+    };
+    format!("Quyết định của đoàn chủ tịch ({}) được ghi lại và không đổi được: {what}.", d.label())
+}
+
+/// The field a confirmed irreversible step carries.
+const CONFIRM_FIELD: &str = "confirm";
+
+/// The required box that confirms an irreversible step, stating its consequence.
+fn confirm_box(consequence: &str) -> Markup {
+    html! {
+        label.check.confirm { input type="checkbox" name=(CONFIRM_FIELD) value="yes" required; "Tôi xác nhận. " (consequence) }
+    }
+}
+
+/// Whether a form confirms its step: exactly `confirm=yes`; anything else confirms nothing.
+fn confirmed(fields: &[(String, String)]) -> bool {
+    let values: Vec<&str> =
+        fields.iter().filter(|(k, _)| k == CONFIRM_FIELD).map(|(_, v)| v.as_str()).collect();
+    values == ["yes"]
+}
+
+/// The answer to an irreversible step posted without its confirmation: nothing was done; the page
+/// states the consequence and offers the same request, confirmed (the other fields sent again).
+fn confirmation_page(
+    current: &Current,
+    round_id: i64,
+    action: &str,
+    title: &str,
+    consequence: &str,
+    fields: &[(String, String)],
+) -> Response {
+    let content = html! {
+        p.notice.warn role="alert" { "Chưa thực hiện: việc này không làm lại như cũ được, cần xác nhận trước." }
+        form.card method="post" action={ "/rounds/" (round_id) "/" (action) } {
+            (csrf(current))
+            @for (k, v) in fields.iter().filter(|(k, _)| k != CONFIRM_FIELD && k != crate::guard::CSRF_FIELD) {
+                input type="hidden" name=(k) value=(v);
+            }
+            p #consequence { (consequence) }
+            (confirm_box(consequence))
+            div.actions {
+                button.primary type="submit" { (title) }
+                " " a href={ "/rounds/" (round_id) } { "Quay lại, không làm" }
+            }
+        }
+    };
+    (
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        layout_page(&format!("Xác nhận: {title}"), Some(current), "/elections", &Notice::default(), content),
+    )
+        .into_response()
+}
+
 pub async fn close(
     State(state): State<AppState>,
     Extension(current): Extension<Current>,
     Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
+    if !confirmed(&f) {
+        return confirmation_page(&current, id, "close", "Kết thúc kiểm phiếu", CLOSE_CONSEQUENCE, &f);
+    }
     let r = state.app.close_round(&current.session.actor, id).await;
     back(&format!("/rounds/{id}"), r.map(|_| "Đã kết thúc kiểm phiếu; kết quả do bộ quy tắc tính.".into()))
 }
@@ -311,6 +420,10 @@ pub async fn decide(
         Ok(d) => d,
         Err(e) => return app_error(e),
     };
+    if !confirmed(&f) {
+        let consequence = decide_consequence(&decision);
+        return confirmation_page(&current, id, "decide", "Ghi quyết định", &consequence, &f);
+    }
     match state.app.decide_next(&current.session.actor, id, decision).await {
         Ok(Some(next)) => back(&format!("/rounds/{next}"), Ok("Đã tạo lần bầu tiếp theo.".into())),
         Ok(None) => back(&format!("/rounds/{id}"), Ok("Đã ghi quyết định dừng.".into())),
@@ -322,9 +435,39 @@ pub async fn publish(
     State(state): State<AppState>,
     Extension(current): Extension<Current>,
     Path(id): Path<i64>,
+    Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
+    if !confirmed(&f) {
+        return confirmation_page(&current, id, "publish", "Công bố kết quả", PUBLISH_CONSEQUENCE, &f);
+    }
     let r = state.app.publish(&current.session.actor, id).await;
     back(&format!("/rounds/{id}"), r.map(|()| "Đã công bố kết quả.".into()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn unpublish(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let r = state.app.unpublish(&current.session.actor, id, &f.reason).await;
+    back(&format!("/rounds/{id}"), r.map(|()| "Đã gỡ công bố kết quả khỏi màn chiếu.".into()))
+}
+
+pub async fn reopen_round(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let r = state.app.reopen_round(&current.session.actor, id, &f.reason).await;
+    back(&format!("/rounds/{id}"), r.map(|()| "Đã mở lại lần bầu; kết quả cũ đã xóa.".into()))
 }
 
 /// A file to download, named for the user's disk.

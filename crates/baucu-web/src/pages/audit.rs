@@ -80,7 +80,7 @@ pub async fn audit_page(
             label { "Thao tác" br;
                 select name="kind" {
                     option value="" { "Tất cả" }
-                    @for (code, label) in KINDS.into_iter().filter(|(c, _)| !JOURNAL_ONLY.contains(c)) { option value=(code) selected[f.kind == Some(code)] { (label) } }
+                    @for (code, label) in KINDS.iter().copied().filter(|(c, _)| !JOURNAL_ONLY.contains(c)) { option value=(code) selected[f.kind == Some(code)] { (label) } }
                 }
             }
             button type="submit" { "Lọc" }

@@ -1,14 +1,14 @@
 //! Elections and their lists: defining an election, putting people forward, withdrawals, the opinion
 //! poll and its tie, the order on the ballot and the approval vote of the list.
 
-use super::{Notice, app_error, back, csrf, layout, vn_date};
+use super::{Notice, app_error, back, csrf, layout};
 use crate::AppState;
 use crate::guard::Current;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use baucu_app::congress::assembly_label;
-use baucu_app::elections::{CandidateStatus, ElectionForm, Source};
+use baucu_app::elections::{CandidateStatus, ElectionForm, REMOVAL_REASON, Source};
 use baucu_app::view::{Body, body_label as body_words, layout_label};
 use baucu_app::{AppError, Permission};
 use maud::html;
@@ -60,7 +60,7 @@ pub async fn elections_page(
                 label { "Biểu quyết số lượng: tán thành" input name="seats_for" inputmode="numeric"; }
                 label { "Không tán thành" input name="seats_against" inputmode="numeric"; }
                 label.check { input type="checkbox" name="direct" value="1"; "Bầu trực tiếp bí thư tại đại hội" }
-                p.muted.wide { "Ban thường vụ được bầu trong số ủy viên ban chấp hành (chỉ khi ban chấp hành có từ 9 ủy viên); bí thư, phó bí thư trong số ủy viên ban thường vụ (hoặc ban chấp hành nếu không có ban thường vụ); chủ nhiệm, phó chủ nhiệm trong số ủy viên ủy ban kiểm tra." }
+                p.muted.wide { "Ban thường vụ được bầu trong số ủy viên ban chấp hành (chỉ khi ban chấp hành có từ 9 ủy viên); bí thư, phó bí thư trong số ủy viên ban thường vụ (hoặc ban chấp hành nếu không có ban thường vụ); chủ nhiệm, phó chủ nhiệm trong số ủy viên ủy ban kiểm tra. Ở chi bộ, đại hội bầu bí thư, phó bí thư trong số chi ủy viên (nếu có chi ủy); bầu ba lần chưa có ai trúng cử bí thư thì cấp ủy cấp trên chỉ định." }
                 div.actions.wide { button.primary type="submit" { "Thêm cuộc bầu" } }
             }
         }
@@ -196,13 +196,27 @@ pub async fn election_page(
                             td { (c.full_name) }
                             td { (c.source.label()) }
                             td.num { (c.poll_agree.map(|a| a.to_string()).unwrap_or_default()) }
-                            td { (c.status.label()) }
-                            td { @if edit && matches!(c.status, CandidateStatus::Listed | CandidateStatus::PendingPoll) {
-                                form.inline method="post" action=(action("withdrawal")) {
-                                    (csrf(&current)) input type="hidden" name="candidate" value=(c.id);
-                                    button.small type="submit" { "Xin rút" }
+                            td {
+                                (c.status.label())
+                                @if let Some(reason) = d.removals.get(&c.id).filter(|_| c.status == CandidateStatus::Removed) {
+                                    br; span.muted { "Lý do: " (reason) }
                                 }
-                            } }
+                            }
+                            td {
+                                @if edit && matches!(c.status, CandidateStatus::Listed | CandidateStatus::PendingPoll) {
+                                    form.inline method="post" action=(action("withdrawal")) {
+                                        (csrf(&current)) input type="hidden" name="candidate" value=(c.id);
+                                        button.small type="submit" { "Xin rút" }
+                                    }
+                                }
+                                @if edit && !matches!(c.status, CandidateStatus::Withdrawn | CandidateStatus::Removed) {
+                                    form.inline method="post" action=(action("removal")) {
+                                        (csrf(&current)) input type="hidden" name="candidate" value=(c.id);
+                                        input name="reason" required maxlength=(REMOVAL_REASON.max_chars) placeholder="Lý do (bắt buộc)" aria-label={ "Lý do đưa " (c.full_name) " ra khỏi danh sách" };
+                                        button.small type="submit" { "Đưa ra khỏi danh sách" }
+                                    }
+                                }
+                            }
                         }
                     } }
                 }
@@ -210,11 +224,24 @@ pub async fn election_page(
                     form.grid method="post" action=(action("candidates")) {
                         (csrf(&current))
                         label { "Người" select name="person" required {
-                            @for p in &d.eligible { option value=(p.id) { (p.full_name) " (" (vn_date(p.birth_date)) ")" } }
+                            @for p in &d.eligible { option value=(p.id) { (p.full_name) " (" (p.birth_date.map(|b| b.to_string()).unwrap_or_default()) ")" } }
+                            @for p in d.ineligible.iter().filter(|p| p.in_pool) {
+                                option value=(p.person.id) disabled { (p.person.full_name) " (" (p.person.birth_date.map(|b| b.to_string()).unwrap_or_default()) ") — không được ứng cử, đề cử: " (p.reason) }
+                            }
                         } }
                         label { "Nguồn" select name="source" {
                             @for s in Source::ALL { option value=(s.code()) { (s.label()) } }
                         } }
+                        label { "Người đề cử (khi đại hội đề cử)" select name="nominator" {
+                            option value="" { "— Không ghi —" }
+                            @for p in &d.nominators { option value=(p.id) { (p.full_name) " (" (p.birth_date.map(|b| b.to_string()).unwrap_or_default()) ")" } }
+                            @for p in &d.ineligible {
+                                option value=(p.person.id) disabled { (p.person.full_name) " (" (p.person.birth_date.map(|b| b.to_string()).unwrap_or_default()) ") — không được ứng cử, đề cử: " (p.reason) }
+                            }
+                        } }
+                        @if !d.ineligible.is_empty() {
+                            p.muted.wide { "Đảng viên dự bị, đang bị đình chỉ sinh hoạt đảng, hoặc đang bị khởi tố, truy tố, tạm giam không được ứng cử, đề cử (Điều 30 Quy chế bầu cử trong Đảng)." }
+                        }
                         div.actions.wide { button type="submit" { "Thêm vào danh sách" } }
                     }
                 }
@@ -284,6 +311,9 @@ pub async fn election_page(
 pub struct CandidateForm {
     person: i64,
     source: String,
+    /// The member who nominated from the floor; empty when not recorded.
+    #[serde(default)]
+    nominator: String,
 }
 
 pub async fn candidate_add(
@@ -296,8 +326,37 @@ pub async fn candidate_add(
     let Some(source) = Source::from_code(&f.source) else {
         return back(&to, Err(AppError::invalid("source", "Chọn nguồn giới thiệu.")));
     };
-    let r = state.app.add_candidate(&current.session.actor, id, f.person, source).await;
+    let nominator = match f.nominator.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return back(&to, Err(AppError::invalid("nominator", "Chọn người đề cử trong danh sách.")));
+            }
+        },
+    };
+    let r = state.app.put_forward(&current.session.actor, id, f.person, source, nominator).await;
     back(&to, r.map(|_| "Đã thêm.".into()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemovalForm {
+    candidate: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn removal(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<RemovalForm>,
+) -> Response {
+    let r = state.app.remove_from_list(&current.session.actor, id, f.candidate, &f.reason).await;
+    back(
+        &format!("/elections/{id}"),
+        r.map(|()| "Đã đưa tên ra khỏi danh sách; lý do đã được ghi vào nhật ký.".into()),
+    )
 }
 
 #[derive(Debug, Deserialize)]

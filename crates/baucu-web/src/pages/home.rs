@@ -48,7 +48,11 @@ pub async fn home(
         div.steps {
             a.step href="/roster" { strong { "1. Danh sách" } span { (persons) " người" } }
             a.step href="/attendance" { strong { "2. Điểm danh" } span { "Số làm căn cứ tính kết quả" } }
-            a.step href="/elections" { strong { "3. Bầu cử" } span { (elections.len()) " cuộc bầu" } }
+            a.step href="/votes" { strong { "3. Biểu quyết" } span { "Đoàn chủ tịch, ban kiểm phiếu…" } }
+            a.step href="/elections" { strong { "4. Bầu cử" } span { (elections.len()) " cuộc bầu" } }
+            @if actor.role.may(Permission::ViewCounting) {
+                a.step href="/documents" { strong { "5. Tài liệu đại hội" } span { "Thẩm tra tư cách, trích ngang, phiếu, báo cáo" } }
+            }
         }
     };
     layout("Tổng quan", Some(&current), "/", &notice, content).into_response()

@@ -10,24 +10,29 @@ mod attendance;
 mod audit;
 pub(crate) mod backup;
 mod congress;
+mod documents;
 mod elections;
 mod home;
 mod login;
 mod roster;
+mod votes;
 
 pub use accounts::{throttle_lift, user_create, user_password, user_update, users_page};
 pub use attendance::{absence, alternate, attendance_page, check_in, check_in_name, sitting_create};
 pub use audit::{audit_page, audit_pdf};
 pub use congress::{congress_page, congress_submit};
+pub use documents::{congress_document, documents_page, election_document};
 pub use elections::{
     approval, candidate_add, election_create, election_page, elections_page, move_on_ballot, order_reset,
-    poll, poll_tie, withdrawal_decision, withdrawal_request,
+    poll, poll_tie, removal, withdrawal_decision, withdrawal_request,
 };
 pub use home::home;
 pub use login::{login_page, login_submit, logout, password_page, password_submit, session_cookie};
 pub use roster::{
-    person_create, person_edit, person_new, person_update, roster_import, roster_page, roster_template,
+    person_create, person_delete, person_edit, person_new, person_update, roster_import, roster_import_apply,
+    roster_import_mapping, roster_import_preview, roster_page, roster_template,
 };
+pub use votes::{vote_record, votes_page};
 
 use crate::guard::{CSRF_FIELD, Current};
 use axum::http::{StatusCode, header};

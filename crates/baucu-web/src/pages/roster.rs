@@ -1,5 +1,7 @@
-//! The roster of members and delegates: the list and search, the Excel template and import, and the
-//! form to add or edit one person.
+//! The roster of members and delegates: the list and search, the Excel template, the import with its
+//! preview (what will be added, changed, removed; errors by row and column; the column mapping; the
+//! text converted from legacy encodings) and the user's choice, and the form to add, edit or delete
+//! one person.
 
 use super::{Notice, NoticeQuery, app_error, back, csrf, layout, vn_date};
 use crate::AppState;
@@ -9,7 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use baucu_app::roster::{
-    COLUMNS, DELEGATE_KINDS, PARTY_STATUSES, Person, PersonFields, SEXES, THEORY_LEVELS, label_of,
+    COLUMNS, DELEGATE_KINDS, FLAG_KEYS, ImportChoice, ImportPreview, PARTY_STATUSES, Person, PersonFields,
+    SEXES, THEORY_LEVELS, label_of, mapping_choices,
 };
 use baucu_app::{AppError, Permission};
 use maud::{Markup, html};
@@ -26,6 +29,10 @@ pub struct RosterQuery {
     err: Option<String>,
     #[serde(default)]
     sig: Option<String>,
+}
+
+fn birth(p: &Person) -> String {
+    p.birth_date.map(|b| b.to_string()).unwrap_or_default()
 }
 
 fn flags(p: &Person) -> String {
@@ -63,11 +70,11 @@ fn roster_view(
         }
         @if can_edit {
             details.card open[people.is_empty() || !import_errors.is_empty()] {
-                summary { "Nhập danh sách từ tệp Excel (.xlsx)" }
-                p { "Tải " a href="/roster/template.xlsx" { "tệp mẫu" } ", điền mỗi người một dòng rồi chọn tệp để nhập. Tệp có lỗi sẽ không được nhập dòng nào; mọi lỗi được liệt kê theo dòng và cột." }
+                summary { "Nhập danh sách từ tệp (.xlsx, .xls, .ods, .csv)" }
+                p { "Chọn tệp danh sách như văn phòng đang giữ (có thể có tên đơn vị, tiêu đề ở trên dòng tiêu đề), hoặc tải " a href="/roster/template.xlsx" { "tệp mẫu" } " để điền. Chữ gõ bằng phông TCVN3 (.VnTime) hay VNI được tự chuyển sang Unicode. Sau khi chọn tệp, trang sẽ cho xem trước những người được thêm, sửa, bớt và mọi lỗi theo dòng và cột; chưa ghi gì cho đến khi bạn chọn cách nhập." }
                 form method="post" action={ "/roster/import?" (CSRF_FIELD) "=" (current.session.csrf_token) } enctype="multipart/form-data" {
-                    input type="file" name="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required;
-                    button.primary type="submit" { "Nhập danh sách" }
+                    input type="file" name="file" accept=".xlsx,.xls,.ods,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet,text/csv" required;
+                    button.primary type="submit" { "Xem trước" }
                 }
                 @if !import_errors.is_empty() {
                     table.errors {
@@ -94,7 +101,7 @@ fn roster_view(
                     tr {
                         td.num { (i + 1) }
                         td { @if can_edit { a href={ "/roster/" (p.id) } { (p.full_name) } } @else { (p.full_name) } }
-                        td { (vn_date(p.birth_date)) }
+                        td { (birth(p)) }
                         td { (label_of(&SEXES, &p.sex)) }
                         td { (p.ethnicity) }
                         td { (p.religion) }
@@ -160,31 +167,39 @@ pub async fn roster_import(
                 baucu_app::limits::XLSX_MAX_BYTES / (1024 * 1024)
             )
         } else {
-            "Không đọc được tệp gửi lên; hãy chọn lại tệp Excel rồi nhập.".to_owned()
+            "Không đọc được tệp gửi lên; hãy chọn lại tệp rồi nhập.".to_owned()
         };
         back("/roster", Err(AppError::invalid("file", message)))
     };
     loop {
         match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(b) => bytes = Some(b.to_vec()),
-                Err(e) => return unread(e),
-            },
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let named = field.file_name().is_some_and(|n| !n.is_empty());
+                match field.bytes().await {
+                    // A file chosen but empty is the app's to name ("tệp trống"); no file chosen is not.
+                    Ok(b) if named || !b.is_empty() => bytes = Some(b.to_vec()),
+                    Ok(_) => {}
+                    Err(e) => return unread(e),
+                }
+            }
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(e) => return unread(e),
         }
     }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return back("/roster", Err(AppError::invalid("file", "Chưa chọn tệp Excel.")));
+    let Some(bytes) = bytes else {
+        return back("/roster", Err(AppError::invalid("file", "Chưa chọn tệp danh sách.")));
     };
-    match state.app.import_roster(&current.session.actor, bytes).await {
-        Ok(report) => back("/roster", Ok(format!("Đã nhập {} người.", report.imported))),
+    match state.app.preview_import(&current.session.actor, bytes).await {
+        Ok(preview) => preview_view(&current, &preview, &Notice::default()).into_response(),
         Err(AppError::Invalid(problems)) => {
             let people = state.app.persons(&current.session.actor).await.unwrap_or_default();
             let notice = Notice {
                 ok: None,
-                err: Some("Tệp có lỗi nên chưa nhập người nào. Sửa các lỗi dưới đây rồi nhập lại.".into()),
+                err: Some(
+                    "Không đọc được tệp nên chưa nhập người nào. Sửa các lỗi dưới đây rồi chọn lại tệp."
+                        .into(),
+                ),
             };
             (StatusCode::UNPROCESSABLE_ENTITY, roster_view(&current, &people, "", &notice, &problems))
                 .into_response()
@@ -193,11 +208,235 @@ pub async fn roster_import(
     }
 }
 
+/// The preview of a file read, kept on the server under its token.
+pub async fn roster_import_preview(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(token): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Response {
+    match state.app.import_preview(&current.session.actor, &token).await {
+        Ok(preview) => preview_view(&current, &preview, &Notice::from(q)).into_response(),
+        Err(e) => back("/roster", Err(e)),
+    }
+}
+
+/// Saves the column mapping chosen on the preview (`col.<header key>` = mapping code) and shows the
+/// preview again with it.
+pub async fn roster_import_mapping(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(token): Path<String>,
+    Form(f): Form<BTreeMap<String, String>>,
+) -> Response {
+    let mapping: BTreeMap<String, String> =
+        f.into_iter().filter_map(|(k, v)| k.strip_prefix("col.").map(|k| (k.to_owned(), v))).collect();
+    match state.app.save_import_mapping(&current.session.actor, &token, mapping).await {
+        Ok(preview) => {
+            let notice = Notice {
+                ok: Some("Đã lưu cách đọc các cột; lần nhập sau sẽ dùng lại.".into()),
+                err: None,
+            };
+            preview_view(&current, &preview, &notice).into_response()
+        }
+        Err(e @ AppError::Invalid(_)) => back(&format!("/roster/import/{token}"), Err(e)),
+        Err(e) => back("/roster", Err(e)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChoiceForm {
+    choice: String,
+    added: usize,
+    changed: usize,
+    removed: usize,
+}
+
+/// Applies the user's choice to the previewed file.
+pub async fn roster_import_apply(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(token): Path<String>,
+    Form(f): Form<ChoiceForm>,
+) -> Response {
+    let choice = match ImportChoice::parse(&f.choice) {
+        Ok(c) => c,
+        Err(e) => return back(&format!("/roster/import/{token}"), Err(e)),
+    };
+    match state
+        .app
+        .apply_import(&current.session.actor, &token, choice, (f.added, f.changed, f.removed))
+        .await
+    {
+        Ok(r) => {
+            let mut message = format!("Đã nhập: thêm {} người, sửa {} người", r.imported, r.changed);
+            if choice == ImportChoice::Replace {
+                message.push_str(&format!(", xóa {} người không có trong tệp", r.removed));
+            }
+            message.push('.');
+            back("/roster", Ok(message))
+        }
+        Err(e @ AppError::NotFound(_)) => back("/roster", Err(e)),
+        Err(e) => back(&format!("/roster/import/{token}"), Err(e)),
+    }
+}
+
+fn person_line(p: &baucu_app::roster::PreviewPerson) -> Markup {
+    html! {
+        td.num { @if p.row > 0 { (p.row) } }
+        td { (p.full_name) }
+        td { (p.birth) }
+    }
+}
+
+fn preview_view(current: &Current, p: &ImportPreview, notice: &Notice) -> Markup {
+    let unknown: Vec<_> = p.columns.iter().filter(|c| c.how == "unknown").collect();
+    let action = format!("/roster/import/{}", p.token);
+    let content = html! {
+        section.card {
+            h2 { "Tóm tắt" }
+            p {
+                "Tệp " (p.format) ", dòng tiêu đề là dòng " (p.header_row) ". "
+                "Thêm " strong { (p.added.len()) } " người, sửa " strong { (p.changed.len()) } " người, "
+                (p.unchanged) " người không đổi, " strong { (p.removed.len()) } " người trong danh sách không có trong tệp, "
+                strong { (p.errors.len()) } " lỗi."
+            }
+            p.muted { "Chưa có gì được ghi: hãy xem kỹ rồi chọn cách nhập ở cuối trang." }
+        }
+        section.card {
+            h3 { "Các cột của tệp" }
+            form method="post" action={ (action) "/mapping" } {
+                (csrf(current))
+                table.list {
+                    thead { tr { th { "Cột" } th { "Tiêu đề trong tệp" } th { "Đọc là" } } }
+                    tbody { @for c in &p.columns { tr {
+                        td { (c.letter) }
+                        td { (c.header) }
+                        td {
+                            @if c.how == "known" { (c.target_label) }
+                            @else {
+                                select name={ "col." (c.key) } aria-label={ "Cột " (c.letter) ": " (c.header) } {
+                                    option value="" selected[c.target.is_none()] { "— chọn —" }
+                                    @for (code, label) in mapping_choices() {
+                                        option value=(code) selected[c.target.as_deref() == Some(code)] { (label) }
+                                    }
+                                }
+                                @if c.how == "remembered" { " (đã nhớ từ lần trước)" }
+                            }
+                        }
+                    } } }
+                }
+                @if !unknown.is_empty() {
+                    p { "Có " (unknown.len()) " cột chưa rõ: chọn mỗi cột là trường nào hoặc \"Bỏ qua\"; cách chọn được nhớ cho lần nhập sau." }
+                }
+                @if p.columns.iter().any(|c| c.how != "known") {
+                    button type="submit" { "Lưu cách đọc cột và xem lại" }
+                }
+            }
+        }
+        @if p.conversions_total > 0 {
+            section.card {
+                h3 { "Chữ đã chuyển từ bảng mã cũ sang Unicode (" (p.conversions_total) " ô)" }
+                table.list {
+                    thead { tr { th { "Ô" } th { "Bảng mã" } th { "Trước" } th { "Sau" } } }
+                    tbody { @for c in &p.conversions { tr {
+                        td { (c.cell) } td { (c.encoding) } td { (c.before) } td { (c.after) }
+                    } } }
+                }
+                @if p.conversions_total > p.conversions.len() { p.muted { "Chỉ hiện " (p.conversions.len()) " ô đầu." } }
+            }
+        }
+        @if !p.errors.is_empty() {
+            section.card {
+                table.errors {
+                    caption { "Các dòng có lỗi (" (p.errors.len()) "):" }
+                    thead { tr { th { "Dòng" } th { "Ô" } th { "Cột" } th { "Lỗi" } } }
+                    tbody { @for e in &p.errors { tr {
+                        td { (e.row.map(|r| r.to_string()).unwrap_or_default()) }
+                        td { (e.field) }
+                        td { (e.column.clone().unwrap_or_default()) }
+                        td { (e.message) }
+                    } } }
+                }
+            }
+        }
+        @if !p.added.is_empty() {
+            section.card {
+                h3 { "Thêm (" (p.added.len()) ")" }
+                table.list id="preview-added" {
+                    thead { tr { th { "Dòng" } th { "Họ và tên" } th { "Ngày sinh" } } }
+                    tbody { @for a in &p.added { tr { (person_line(a)) } } }
+                }
+            }
+        }
+        @if !p.changed.is_empty() {
+            section.card {
+                h3 { "Sửa (" (p.changed.len()) ")" }
+                table.list id="preview-changed" {
+                    thead { tr { th { "Dòng" } th { "Họ và tên" } th { "Ngày sinh" } th { "Thay đổi" } } }
+                    tbody { @for c in &p.changed { tr {
+                        (person_line(&c.person))
+                        td { @for (field, before, after) in &c.fields {
+                            div { (field) ": " del { (before) } " → " ins { (after) } }
+                        } }
+                    } } }
+                }
+            }
+        }
+        @if !p.removed.is_empty() {
+            section.card {
+                h3 { "Có trong danh sách nhưng không có trong tệp (" (p.removed.len()) ")" }
+                p.muted { "Những người này chỉ bị xóa nếu chọn \"Thay toàn bộ danh sách\"." }
+                table.list id="preview-removed" {
+                    thead { tr { th { "" } th { "Họ và tên" } th { "Ngày sinh" } } }
+                    tbody { @for r in &p.removed { tr { (person_line(r)) } } }
+                }
+            }
+        }
+        section.card {
+            h3 { "Chọn cách nhập" }
+            div.actions {
+                @for (code, label, allowed, why) in [
+                    ("all", "Nhập tất cả", p.errors.is_empty(), (!p.errors.is_empty()).then(|| "Tệp còn lỗi: sửa lỗi, hoặc chỉ nhập các dòng hợp lệ.".to_owned())),
+                    ("valid", "Chỉ nhập các dòng hợp lệ", true, (!p.errors.is_empty()).then(|| format!("{} lỗi ở trên sẽ bị bỏ qua.", p.errors.len()))),
+                    ("replace", "Thay toàn bộ danh sách", p.replace_refused.is_none(), p.replace_refused.clone()),
+                ] {
+                    form method="post" action=(action) {
+                        (csrf(current))
+                        input type="hidden" name="choice" value=(code);
+                        input type="hidden" name="added" value=(p.added.len());
+                        input type="hidden" name="changed" value=(p.changed.len());
+                        input type="hidden" name="removed" value=(p.removed.len());
+                        button.primary[code == "all"] type="submit" disabled[!allowed] { (label) }
+                        @if let Some(why) = why { p.muted { (why) } }
+                    }
+                }
+            }
+            p.muted { "\"Thay toàn bộ danh sách\" xóa " (p.removed.len()) " người không có trong tệp; chỉ làm được trước khi điểm danh và trước khi có danh sách bầu cử." }
+            a href="/roster" { "Hủy, quay lại danh sách" }
+        }
+    };
+    layout("Xem trước tệp danh sách", Some(current), "/roster", notice, content)
+}
+
+/// Deletes a person nothing uses yet.
+pub async fn person_delete(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.delete_person(&current.session.actor, id).await {
+        Ok(name) => back("/roster", Ok(format!("Đã xóa {name} khỏi danh sách."))),
+        Err(e @ AppError::NotFound(_)) => back("/roster", Err(e)),
+        Err(e) => back(&format!("/roster/{id}"), Err(e)),
+    }
+}
+
 fn person_fields(p: &Person) -> PersonFields {
     let mark = |b: bool| if b { "x" } else { "" }.to_owned();
     [
         ("full_name", p.full_name.clone()),
-        ("birth_date", vn_date(p.birth_date)),
+        ("birth_date", birth(p)),
         ("sex", label_of(&SEXES, &p.sex).to_owned()),
         ("ethnicity", p.ethnicity.clone()),
         ("religion", p.religion.clone()),
@@ -209,6 +448,10 @@ fn person_fields(p: &Person) -> PersonFields {
         ("unit", p.unit.clone()),
         ("education", p.education.clone()),
         ("political_theory", label_of(&THEORY_LEVELS, &p.political_theory).to_owned()),
+        ("hometown", p.hometown.clone()),
+        ("position", p.position.clone()),
+        ("joined_on", vn_date(p.joined_on)),
+        ("official_on", vn_date(p.official_on)),
         ("first_time", mark(p.first_time)),
         ("temporarily_transferred", mark(p.temporarily_transferred)),
         ("exempted", mark(p.exempted)),
@@ -229,14 +472,23 @@ fn choice(name: &str, label: &str, table: &[(&str, &str)], current: &str, allow_
     }
 }
 
-fn person_form(current: &Current, action: &str, title: &str, f: &PersonFields, notice: &Notice) -> Markup {
+/// The form of a person; `delete` is the person's id when they may be deleted, or why not (on the
+/// page of a stored person only).
+fn person_form(
+    current: &Current,
+    action: &str,
+    title: &str,
+    f: &PersonFields,
+    notice: &Notice,
+    delete: Option<Result<i64, String>>,
+) -> Markup {
     let v = |k: &str| f.get(k).cloned().unwrap_or_default();
     let checked = |k: &str| !v(k).trim().is_empty();
     let content = html! {
         form.card.grid method="post" action=(action) {
             (csrf(current))
             label.wide { "Họ và tên" input name="full_name" value=(v("full_name")) required autofocus; }
-            label { "Ngày sinh" input name="birth_date" value=(v("birth_date")) placeholder="dd/mm/yyyy"; }
+            label { "Ngày sinh" input name="birth_date" value=(v("birth_date")) placeholder="dd/mm/yyyy hoặc năm sinh"; }
             (choice("sex", "Giới tính", &SEXES, &v("sex"), false))
             label { "Dân tộc" input name="ethnicity" value=(v("ethnicity")); }
             label { "Tôn giáo" input name="religion" value=(v("religion")); }
@@ -245,13 +497,30 @@ fn person_form(current: &Current, action: &str, title: &str, f: &PersonFields, n
             label { "Đơn vị" input name="unit" value=(v("unit")); }
             label { "Trình độ chuyên môn" input name="education" value=(v("education")); }
             (choice("political_theory", "Lý luận chính trị", &THEORY_LEVELS, &v("political_theory"), true))
+            label { "Quê quán" input name="hometown" value=(v("hometown")); }
+            label { "Chức vụ hiện tại" input name="position" value=(v("position")); }
+            label { "Ngày vào Đảng" input name="joined_on" value=(v("joined_on")) placeholder="dd/mm/yyyy"; }
+            label { "Ngày chính thức" input name="official_on" value=(v("official_on")) placeholder="dd/mm/yyyy"; }
             fieldset.wide.checks {
                 legend { "Đánh dấu nếu đúng" }
-                @for (key, title, _) in &COLUMNS[10..] {
+                @for (key, title, _) in COLUMNS.iter().filter(|(k, _, _)| FLAG_KEYS.contains(k)) {
                     label.check { input type="checkbox" name=(key) value="x" checked[checked(key)]; (title) }
                 }
             }
             div.actions.wide { button.primary type="submit" { "Lưu" } a href="/roster" { "Quay lại danh sách" } }
+        }
+        @if let Some(delete) = delete {
+            section.card id="delete" {
+                h3 { "Xóa khỏi danh sách" }
+                @match delete {
+                    Err(why) => p { (why) },
+                    Ok(id) => form method="post" action={ "/roster/" (id) "/delete" } onsubmit="return confirm('Xóa hẳn người này khỏi danh sách? Việc xóa được ghi vào nhật ký và không hoàn tác được.')" {
+                        (csrf(current))
+                        p { "Người này chưa được dùng ở đâu (chưa điểm danh, không có trong danh sách bầu cử) nên có thể xóa." }
+                        button.danger type="submit" { "Xóa người này" }
+                    },
+                }
+            }
         }
     };
     layout(title, Some(current), "/roster", notice, content)
@@ -261,7 +530,7 @@ pub async fn person_new(Extension(current): Extension<Current>) -> Markup {
     let mut f = PersonFields::new();
     f.insert("party_status".into(), "Chính thức".into());
     f.insert("sex".into(), "Nam".into());
-    person_form(&current, "/roster/new", "Thêm một người", &f, &Notice::default())
+    person_form(&current, "/roster/new", "Thêm một người", &f, &Notice::default(), None)
 }
 
 pub async fn person_create(
@@ -275,7 +544,7 @@ pub async fn person_create(
             let notice = Notice { ok: None, err: Some(e.message()) };
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                person_form(&current, "/roster/new", "Thêm một người", &f, &notice),
+                person_form(&current, "/roster/new", "Thêm một người", &f, &notice, None),
             )
                 .into_response()
         }
@@ -286,17 +555,21 @@ pub async fn person_edit(
     State(state): State<AppState>,
     Extension(current): Extension<Current>,
     Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
 ) -> Response {
-    match state.app.person(&current.session.actor, id).await {
-        Ok(p) => person_form(
+    let person = state.app.person(&current.session.actor, id).await;
+    let in_use = state.app.person_in_use(&current.session.actor, id).await;
+    match (person, in_use) {
+        (Ok(p), Ok(in_use)) => person_form(
             &current,
             &format!("/roster/{id}"),
             &p.full_name.clone(),
             &person_fields(&p),
-            &Notice::default(),
+            &Notice::from(q),
+            Some(in_use.map_or(Ok(id), |why| Err(format!("Không xóa được: {why}")))),
         )
         .into_response(),
-        Err(e) => app_error(e),
+        (Err(e), _) | (_, Err(e)) => app_error(e),
     }
 }
 
@@ -312,7 +585,7 @@ pub async fn person_update(
             let notice = Notice { ok: None, err: Some(e.message()) };
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                person_form(&current, &format!("/roster/{id}"), "Sửa thông tin", &f, &notice),
+                person_form(&current, &format!("/roster/{id}"), "Sửa thông tin", &f, &notice, None),
             )
                 .into_response()
         }
