@@ -104,6 +104,24 @@ await expectNotice('Đã ghi tình trạng vắng mặt.');
 seen.base = await page.locator('table.base').innerText();
 await shot('attendance');
 
+// The counting board, elected by show of hands: a head and two members from those present, none on
+// the list that follows.
+await page.goto(`${base}/votes`);
+const listed = new Set([...plan.convening, plan.passes, plan.fails]);
+const board = roster.filter((_, i) => !plan.absent.includes(i) && !listed.has(i)).slice(0, 3);
+if (board.length < 3) throw new Error('the plan leaves fewer than three present members off the list');
+await page.locator('select[name=subject]').selectOption('counting_board');
+await page.locator('select[name=head]').selectOption({ label: board[0].name });
+await page.locator('select[name=member]').selectOption(board.slice(1).map((p) => ({ label: p.name })));
+await page.locator('textarea[name=technical]').fill('Kỹ thuật viên Trần Văn Máy');
+await page.locator('input[name=votes_for]').fill(String(plan.present));
+await page.locator('input[name=votes_against]').fill('0');
+await page.getByRole('button', { name: 'Ghi biểu quyết' }).click();
+await expectNotice('Đã ghi biểu quyết.');
+seen.votes = await page.locator('main').innerText();
+seen.board = board.map((p) => p.name);
+await shot('votes');
+
 // The committee election.
 await page.goto(`${base}/elections`);
 await page.getByLabel('Nội dung bầu').selectOption('committee');
@@ -152,6 +170,9 @@ seen.audit = await page.locator('.notice').first().innerText();
 await shot('audit');
 await page.goto(`${base}/admin/users`);
 await shot('users');
+await page.goto(`${base}/documents`);
+seen.documents = await page.locator('main').innerText();
+await shot('documents');
 
 await browser.close();
 console.log(JSON.stringify(seen));

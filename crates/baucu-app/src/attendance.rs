@@ -1,9 +1,12 @@
 //! Sittings of the congress, check-in, whole-congress absence, alternates summoned, and the base `B`
-//! computed line by line through the engine as the minutes state it (rules.md § 1).
+//! computed line by line through the engine as the minutes state it (rules.md § 1). The first plenum
+//! of a body the congress elected (its committee, its inspection committee) is an assembly of its own:
+//! summoned from the body's decided result, with its own sittings, check-in and base.
 
 use crate::roster::{ABSENCES, Person};
 use crate::{Actor, App, AppError, Permission};
 use baucu_rules::assembly::{Assembly, AssemblyKind};
+use baucu_rules::election::Body;
 use baucu_rules::messages;
 use baucu_rules::roster::{DelegateKind, RosterFacts, Standing, assembly_from_roster, standing};
 use baucu_store::persons;
@@ -16,6 +19,165 @@ pub struct Sitting {
     pub id: i64,
     pub name: String,
     pub held_on: Option<String>,
+    /// The assembly the sitting belongs to (`congress`, `plenum:committee`, …).
+    pub assembly: String,
+}
+
+/// The assembly a sitting belongs to: the congress, or the first plenum of a body it elected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SittingAssembly {
+    Congress,
+    /// The first plenum of the committee, or the first meeting of the inspection committee: its
+    /// members are those the body's decided result elected.
+    Plenum(Body),
+}
+
+impl SittingAssembly {
+    /// The bodies whose members sit in a plenum of their own.
+    pub const PLENUM_BODIES: [Body; 2] = [Body::Committee, Body::InspectionCommittee];
+
+    pub fn code(self) -> String {
+        match self {
+            SittingAssembly::Congress => persons::CONGRESS_ASSEMBLY.to_owned(),
+            SittingAssembly::Plenum(b) => format!("plenum:{}", b.code()),
+        }
+    }
+
+    /// The value a stored code names; `None` for an unknown code (callers refuse it).
+    pub fn from_code(code: &str) -> Option<Self> {
+        if code == persons::CONGRESS_ASSEMBLY {
+            return Some(SittingAssembly::Congress);
+        }
+        let body = Body::from_code(code.strip_prefix("plenum:")?)?;
+        Self::PLENUM_BODIES.contains(&body).then_some(SittingAssembly::Plenum(body))
+    }
+
+    /// How pages name the assembly.
+    pub fn label(self) -> &'static str {
+        match self {
+            SittingAssembly::Congress => "Đại hội",
+            SittingAssembly::Plenum(Body::InspectionCommittee) => "Hội nghị lần thứ nhất Ủy ban Kiểm tra",
+            SittingAssembly::Plenum(_) => "Hội nghị lần thứ nhất Ban Chấp hành",
+        }
+    }
+}
+
+/// The heading of a plenum's ballots, lists and minutes, without the term: "Hội nghị lần thứ nhất Ban
+/// Chấp hành Đảng bộ xã … khóa XXVI". The khóa is the congress's number, read after "lần thứ" in its
+/// name (left out when the name has none); the inspection committee belongs to the party committee
+/// ("Đảng ủy xã …" for an organisation "Đảng bộ xã …").
+pub fn plenum_heading(members_of: Body, congress_name: &str, organisation: &str) -> String {
+    let organisation = organisation.trim();
+    let body = match members_of {
+        Body::InspectionCommittee => {
+            let owner = match organisation.strip_prefix("Đảng bộ ") {
+                Some(rest) => format!("Đảng ủy {rest}"),
+                None => organisation.to_owned(),
+            };
+            format!("Ủy ban Kiểm tra {owner}")
+        }
+        _ => format!("Ban Chấp hành {organisation}"),
+    };
+    let khoa = congress_name
+        .split_once("lần thứ ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .map(|k| k.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|k| !k.is_empty());
+    match khoa {
+        Some(k) => format!("Hội nghị lần thứ nhất {body} khóa {k}"),
+        None => format!("Hội nghị lần thứ nhất {body}"),
+    }
+}
+
+/// The body whose members sit in the plenum that elects `body`: the inspection committee for its
+/// deputy chair, the committee for everything else a plenum elects (rules.md § 2).
+pub(crate) fn plenum_members_of(body: Body) -> Body {
+    match body {
+        Body::InspectionDeputyChair => Body::InspectionCommittee,
+        _ => Body::Committee,
+    }
+}
+
+/// The assembly named on an election's ballots, lists and minutes: the congress's name, or the
+/// heading of the plenum that holds it.
+pub(crate) fn assembly_heading(
+    kind: AssemblyKind,
+    body: Body,
+    congress_name: &str,
+    organisation: &str,
+) -> String {
+    match kind {
+        AssemblyKind::Plenum => plenum_heading(plenum_members_of(body), congress_name, organisation),
+        AssemblyKind::MembersCongress | AssemblyKind::DelegatesCongress => congress_name.to_owned(),
+    }
+}
+
+/// The members of a body's plenum: those its latest election elected (not alternates), once every
+/// round of it is closed. An error names the body when there is no decided result yet.
+pub(crate) fn plenum_members(
+    c: &baucu_store::rusqlite::Connection,
+    members_of: Body,
+) -> Result<Vec<Person>, AppError> {
+    let not_yet = || {
+        AppError::Conflict(format!(
+            "Chưa có kết quả bầu {}: hội nghị chưa có thành viên.",
+            messages::body(members_of)
+        ))
+    };
+    let source = baucu_store::elections::all(c)?.into_iter().rev().find(|e| e.body == members_of.code());
+    let Some(source) = source else { return Err(not_yet()) };
+    let open = baucu_store::counting::rounds_of(c, source.id)?.iter().any(|r| r.status != "closed");
+    let members: BTreeSet<i64> = baucu_store::elections::elected(c, source.id)?
+        .into_iter()
+        .filter(|(_, alt)| !alt)
+        .map(|(p, _)| p)
+        .collect();
+    if members.is_empty() || open {
+        return Err(not_yet());
+    }
+    persons::all(c)?.into_iter().filter(|p| members.contains(&p.id)).map(Person::from_row).collect()
+}
+
+/// Who a sitting's assembly summons and who attended any of its sittings: the roster for the
+/// congress; the body's members for a plenum, whose absence for the whole congress no longer counts
+/// once they attended the plenum.
+pub(crate) fn summoned_of(
+    c: &baucu_store::rusqlite::Connection,
+    assembly: SittingAssembly,
+) -> Result<(AssemblyKind, Vec<Person>, BTreeSet<i64>), AppError> {
+    let attended: BTreeSet<i64> = persons::attended_any_of(c, &assembly.code())?.into_iter().collect();
+    match assembly {
+        SittingAssembly::Congress => {
+            let congress = baucu_store::congress::get(c)?.ok_or_else(|| {
+                AppError::Conflict("Chưa khai báo đại hội: vào trang Đại hội trước.".into())
+            })?;
+            let kind = AssemblyKind::from_code(&congress.assembly_kind)
+                .ok_or_else(|| AppError::damaged("Dữ liệu đại hội", "loại đại hội"))?;
+            let people = persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
+            Ok((kind, people, attended))
+        }
+        SittingAssembly::Plenum(body) => {
+            let mut people = plenum_members(c, body)?;
+            for p in &mut people {
+                if attended.contains(&p.id) {
+                    p.absence = "none".into();
+                }
+            }
+            Ok((AssemblyKind::Plenum, people, attended))
+        }
+    }
+}
+
+/// The assembly of a plenum at its latest sitting, from the engine (`None` before it was summoned).
+pub(crate) fn plenum_assembly(
+    c: &baucu_store::rusqlite::Connection,
+    members_of: Body,
+) -> Result<Option<Assembly>, AppError> {
+    let which = SittingAssembly::Plenum(members_of);
+    let Some(sitting) = persons::sittings_of(c, &which.code())?.last().cloned() else { return Ok(None) };
+    let (kind, people, attended) = summoned_of(c, which)?;
+    let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
+    Ok(Some(assembly_of(kind, &people, &attended, &checked)?.0))
 }
 
 /// One line of the base computation.
@@ -43,7 +205,8 @@ impl BaseReport {
     fn from_assembly(a: &Assembly) -> Self {
         let who = match a.kind() {
             AssemblyKind::DelegatesCongress => "đại biểu chính thức được triệu tập",
-            _ => "đảng viên chính thức được triệu tập",
+            AssemblyKind::Plenum => "ủy viên được triệu tập",
+            AssemblyKind::MembersCongress => "đảng viên chính thức được triệu tập",
         };
         let mut lines = vec![BaseLine { label: format!("Tổng số {who}"), count: a.summoned(), sign: "" }];
         for &(e, n) in a.exclusions() {
@@ -78,7 +241,13 @@ pub struct AttendanceRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attendance {
     pub sitting: Option<Sitting>,
+    /// The sittings of every assembly, in order.
     pub sittings: Vec<Sitting>,
+    /// The assembly of the sitting shown (`congress`, `plenum:committee`, …) and its name.
+    pub assembly: String,
+    pub assembly_label: String,
+    /// The plenums that may be summoned now: (body code, label) of each body decided and not summoned.
+    pub summonable: Vec<(String, String)>,
     pub rows: Vec<AttendanceRow>,
     /// `None` while the roster gives a base of 0.
     pub report: Option<BaseReport>,
@@ -126,19 +295,42 @@ pub(crate) fn assembly_of(
     Ok((assembly_from_roster(kind, &all_facts, present)?, standings))
 }
 
-impl App {
-    async fn congress_kind(&self) -> Result<AssemblyKind, AppError> {
-        Ok(self
-            .congress()
-            .await?
-            .ok_or_else(|| AppError::Conflict("Chưa khai báo đại hội: vào trang Đại hội trước.".into()))?
-            .assembly_kind)
-    }
+fn sitting_of(s: persons::SittingRow) -> Sitting {
+    Sitting { id: s.id, name: s.name, held_on: s.held_on, assembly: s.assembly }
+}
 
+impl App {
+    /// The sittings of every assembly (the congress's and its plenums'), in order.
     pub async fn sittings(&self, actor: &Actor) -> Result<Vec<Sitting>, AppError> {
         actor.require(Permission::ViewSetup)?;
-        let rows = self.read(|c| Ok(persons::sittings(c)?)).await?;
-        Ok(rows.into_iter().map(|s| Sitting { id: s.id, name: s.name, held_on: s.held_on }).collect())
+        let rows = self.read(|c| Ok(persons::all_sittings(c)?)).await?;
+        Ok(rows.into_iter().map(sitting_of).collect())
+    }
+
+    /// Summons the first plenum of `body` (the committee, or the inspection committee) in one step
+    /// from its decided result: its members are those elected, and its first sitting is opened for
+    /// their check-in. Refused before the result is decided, and once the plenum was summoned.
+    pub async fn summon_plenum(&self, actor: &Actor, body: &str) -> Result<i64, AppError> {
+        actor.require(Permission::TakeAttendance)?;
+        let body = Body::from_code(body)
+            .filter(|b| SittingAssembly::PLENUM_BODIES.contains(b))
+            .ok_or_else(|| AppError::invalid("body", "Chọn hội nghị: ban chấp hành hoặc ủy ban kiểm tra."))?;
+        let which = SittingAssembly::Plenum(body);
+        let today = self.now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))).date().to_string();
+        self.act(actor, "plenum.summon", move |c| {
+            if !persons::sittings_of(c, &which.code())?.is_empty() {
+                return Err(AppError::Conflict(format!("{} đã được triệu tập.", which.label())));
+            }
+            let members = plenum_members(c, body)?;
+            let congress = baucu_store::congress::get(c)?.ok_or_else(|| {
+                AppError::Conflict("Chưa khai báo đại hội: vào trang Đại hội trước.".into())
+            })?;
+            let name = plenum_heading(body, &congress.name, &congress.organisation);
+            let id = persons::insert_sitting(c, &which.code(), &name, Some(&today))?;
+            let ids: Vec<i64> = members.iter().map(|p| p.id).collect();
+            Ok((id, json!({ "id": id, "name": name, "assembly": which.code(), "members": ids })))
+        })
+        .await
     }
 
     pub async fn add_sitting(&self, actor: &Actor, name: &str) -> Result<i64, AppError> {
@@ -150,35 +342,46 @@ impl App {
         crate::limits::require_text("name", crate::limits::SITTING_NAME, &name)?;
         let today = self.now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))).date().to_string();
         self.act(actor, "sitting.create", move |c| {
-            let id = persons::insert_sitting(c, &name, Some(&today))?;
+            let id = persons::insert_sitting(c, persons::CONGRESS_ASSEMBLY, &name, Some(&today))?;
             Ok((id, json!({ "id": id, "name": name })))
         })
         .await
     }
 
-    /// The attendance of a sitting (the first one if `sitting_id` is `None`) with the base report.
+    /// The attendance of a sitting (the congress's first one if `sitting_id` is `None`) with the base
+    /// report of the sitting's assembly: the roster for the congress, the body's members for a plenum.
     pub async fn attendance(&self, actor: &Actor, sitting_id: Option<i64>) -> Result<Attendance, AppError> {
         actor.require(Permission::ViewSetup)?;
-        let kind = self.congress_kind().await?;
         let sittings = self.sittings(actor).await?;
         let sitting = match sitting_id {
             Some(id) => {
                 Some(sittings.iter().find(|s| s.id == id).cloned().ok_or(AppError::NotFound("phiên họp"))?)
             }
-            None => sittings.first().cloned(),
+            None => sittings.iter().find(|s| s.assembly == persons::CONGRESS_ASSEMBLY).cloned(),
+        };
+        let which = match &sitting {
+            Some(s) => SittingAssembly::from_code(&s.assembly)
+                .ok_or_else(|| AppError::damaged("Dữ liệu phiên họp", "hội nghị"))?,
+            None => SittingAssembly::Congress,
         };
         let sid = sitting.as_ref().map(|s| s.id);
-        let (rows, attended, checked) = self
+        let ((kind, people, attended), checked, summonable) = self
             .read(move |c| {
                 let checked = match sid {
                     Some(id) => persons::checked_in(c, id)?,
                     None => Vec::new(),
                 };
-                Ok((persons::all(c)?, persons::attended_any(c)?, checked))
+                let mut summonable = Vec::new();
+                for body in SittingAssembly::PLENUM_BODIES {
+                    let plenum = SittingAssembly::Plenum(body);
+                    if persons::sittings_of(c, &plenum.code())?.is_empty() && plenum_members(c, body).is_ok()
+                    {
+                        summonable.push((body.code().to_owned(), plenum.label().to_owned()));
+                    }
+                }
+                Ok((summoned_of(c, which)?, checked, summonable))
             })
             .await?;
-        let people: Vec<Person> = rows.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
-        let attended: BTreeSet<i64> = attended.into_iter().collect();
         let checked: BTreeSet<i64> = checked.into_iter().collect();
         let (report, standings) = match assembly_of(kind, &people, &attended, &checked) {
             Ok((a, s)) => (Some(BaseReport::from_assembly(&a)), s),
@@ -193,7 +396,15 @@ impl App {
                 person: p,
             })
             .collect();
-        Ok(Attendance { sitting, sittings, rows, report })
+        Ok(Attendance {
+            sitting,
+            sittings,
+            assembly: which.code(),
+            assembly_label: which.label().to_owned(),
+            summonable,
+            rows,
+            report,
+        })
     }
 
     pub async fn set_check_in(
@@ -206,9 +417,25 @@ impl App {
         actor.require(Permission::TakeAttendance)?;
         let at = self.now().to_string();
         self.act(actor, "attendance.check_in", move |c| {
-            persons::get(c, person_id)?.ok_or(AppError::NotFound("người này"))?;
-            if !persons::sittings(c)?.iter().any(|s| s.id == sitting_id) {
-                return Err(AppError::NotFound("phiên họp"));
+            let person = persons::get(c, person_id)?.ok_or(AppError::NotFound("người này"))?;
+            let sitting = persons::all_sittings(c)?
+                .into_iter()
+                .find(|s| s.id == sitting_id)
+                .ok_or(AppError::NotFound("phiên họp"))?;
+            let which = SittingAssembly::from_code(&sitting.assembly)
+                .ok_or_else(|| AppError::damaged("Dữ liệu phiên họp", "hội nghị"))?;
+            if let SittingAssembly::Plenum(body) = which
+                && !plenum_members(c, body)?.iter().any(|p| p.id == person_id)
+            {
+                return Err(AppError::invalid(
+                    "person_id",
+                    format!(
+                        "{} không phải ủy viên {} vừa được bầu: không được triệu tập dự {}.",
+                        person.full_name,
+                        messages::body(body),
+                        which.label().to_lowercase()
+                    ),
+                ));
             }
             persons::set_check_in(c, sitting_id, person_id, present, &at)?;
             Ok(((), json!({ "sitting_id": sitting_id, "person_id": person_id, "present": present })))
@@ -308,5 +535,139 @@ impl App {
             Ok(((), json!({ "alternate_id": alternate_id, "replaces": replaces })))
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baucu_rules::assembly::Exclusion;
+    use baucu_store::elections::{self as edb, ElectionRow};
+    use baucu_store::persons::PersonRow;
+    use baucu_store::rusqlite::Connection;
+
+    fn person(c: &Connection, name: &str, set: impl FnOnce(&mut PersonRow)) -> i64 {
+        let mut row = PersonRow {
+            full_name: name.into(),
+            search_key: baucu_rules::name::fold_for_search(name),
+            sex: "male".into(),
+            party_status: "official".into(),
+            absence: "none".into(),
+            ..PersonRow::default()
+        };
+        set(&mut row);
+        persons::insert(c, &row).expect("insert person")
+    }
+
+    #[test]
+    fn first_plenum_base_takes_each_of_the_five_subtractions_from_its_members_and_sitting() {
+        let mut c = Connection::open_in_memory().expect("open");
+        baucu_store::schema::migrate(&mut c).expect("migrate");
+        let present = person(&c, "Nguyễn Văn An", |_| {});
+        let suspended = person(&c, "Trần Văn Bình", |p| p.suspended = true);
+        let prosecuted = person(&c, "Lê Văn Cường", |p| p.prosecuted = true);
+        let transferred = person(&c, "Phạm Văn Dũng", |p| p.temporarily_transferred = true);
+        let exempted = person(&c, "Hoàng Văn Em", |p| p.exempted = true);
+        let excused = person(&c, "Vũ Văn Giang", |p| p.absence = "with_accepted_reason".into());
+        let transferred_came = person(&c, "Đỗ Văn Hà", |p| p.temporarily_transferred = true);
+        let excused_came = person(&c, "Bùi Văn Khánh", |p| p.absence = "with_accepted_reason".into());
+        let away = person(&c, "Ngô Văn Long", |_| {});
+        let outsider = person(&c, "Dương Văn Minh", |_| {});
+        let members = [
+            present,
+            suspended,
+            prosecuted,
+            transferred,
+            exempted,
+            excused,
+            transferred_came,
+            excused_came,
+            away,
+        ];
+        // Before the committee is decided there is no plenum to summon.
+        assert!(matches!(plenum_members(&c, Body::Committee), Err(AppError::Conflict(_))));
+        let committee = edb::insert(
+            &c,
+            &ElectionRow {
+                body: "committee".into(),
+                seats: 9,
+                assembly_kind: "members_congress".into(),
+                list_status: "approved".into(),
+                created_at: "2025-05-20T02:00:00Z".into(),
+                ..ElectionRow::default()
+            },
+        )
+        .expect("election");
+        for id in members {
+            edb::record_elected(&c, committee, id, false).expect("elected");
+        }
+        // At the congress's sitting the transferred member and the outsider came: that is not the
+        // plenum's attendance.
+        let congress = persons::insert_sitting(&c, "congress", "Phiên thứ nhất", None).expect("sitting");
+        for id in [transferred, outsider, away] {
+            persons::set_check_in(&c, congress, id, true, "t").expect("check in");
+        }
+        assert_eq!(plenum_assembly(&c, Body::Committee).expect("no plenum yet"), None);
+        let which = SittingAssembly::Plenum(Body::Committee);
+        let plenum = persons::insert_sitting(&c, &which.code(), "Hội nghị", None).expect("sitting");
+        for id in [present, transferred_came, excused_came] {
+            persons::set_check_in(&c, plenum, id, true, "t").expect("check in");
+        }
+        let a = plenum_assembly(&c, Body::Committee).expect("assembly").expect("summoned");
+        assert_eq!(a.kind(), AssemblyKind::Plenum);
+        assert_eq!(a.summoned(), 9, "the members only, not the outsider");
+        assert_eq!(
+            a.exclusions(),
+            &[
+                (Exclusion::TemporaryTransferAbsent, 1),
+                (Exclusion::ExemptedAbsent, 1),
+                (Exclusion::Suspended, 1),
+                (Exclusion::ProsecutedOrDetained, 1),
+                (Exclusion::AbsentWithAcceptedReason, 1),
+            ]
+        );
+        assert_eq!(a.base().get(), 4, "9 summoned − 5 subtractions");
+        assert_eq!(a.base().threshold(), 3);
+        assert_eq!((a.present(), a.absent()), (3, 6), "checked in at the plenum's sitting");
+        // The congress's attendance is its own.
+        let attended: BTreeSet<i64> = persons::attended_any(&c).expect("attended").into_iter().collect();
+        assert_eq!(attended, BTreeSet::from([transferred, outsider, away]));
+    }
+
+    #[test]
+    fn first_plenum_heading_from_the_congress() {
+        let name = "Đại hội Đảng bộ xã Thượng Kiệm lần thứ XXVI";
+        assert_eq!(
+            plenum_heading(Body::Committee, name, "Đảng bộ xã Thượng Kiệm"),
+            "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ xã Thượng Kiệm khóa XXVI"
+        );
+        assert_eq!(
+            plenum_heading(Body::InspectionCommittee, name, "Đảng bộ xã Thượng Kiệm"),
+            "Hội nghị lần thứ nhất Ủy ban Kiểm tra Đảng ủy xã Thượng Kiệm khóa XXVI"
+        );
+        assert_eq!(
+            plenum_heading(Body::Committee, "Đại hội Đảng bộ xã Thượng Kiệm", "Đảng bộ xã Thượng Kiệm"),
+            "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ xã Thượng Kiệm",
+            "no number in the name: no khóa"
+        );
+        assert_eq!(
+            assembly_heading(
+                AssemblyKind::Plenum,
+                Body::InspectionDeputyChair,
+                name,
+                "Đảng bộ xã Thượng Kiệm"
+            ),
+            "Hội nghị lần thứ nhất Ủy ban Kiểm tra Đảng ủy xã Thượng Kiệm khóa XXVI"
+        );
+        assert_eq!(assembly_heading(AssemblyKind::MembersCongress, Body::Committee, name, "x"), name);
+        for which in [
+            SittingAssembly::Congress,
+            SittingAssembly::Plenum(Body::Committee),
+            SittingAssembly::Plenum(Body::InspectionCommittee),
+        ] {
+            assert_eq!(SittingAssembly::from_code(&which.code()), Some(which));
+        }
+        assert_eq!(SittingAssembly::from_code("plenum:secretary"), None);
+        assert_eq!(SittingAssembly::from_code("plenum"), None);
     }
 }

@@ -257,6 +257,21 @@ impl App {
         let self_nominee = self.add_candidate(&actor, election, official[10], Source::SelfNomination).await?;
         self.record_poll(&actor, election, present, vec![(nominee, 97), (self_nominee, 21)]).await?;
         self.approve_list(&actor, election, present - 3, 1).await?;
+        // The personnel plan of the committee: its seats, two structure targets and the thirteen
+        // planned among the convening committee's fifteen.
+        self.set_plan(
+            &actor,
+            crate::plan::PlanRequest {
+                body: baucu_rules::election::Body::Committee,
+                seats: DEMO_COMMITTEE_SEATS,
+                targets: vec![
+                    crate::plan::Target { kind: crate::plan::TargetKind::Women, sector: None, minimum: 3 },
+                    crate::plan::Target { kind: crate::plan::TargetKind::Under35, sector: None, minimum: 1 },
+                ],
+                persons: official.iter().step_by(7).take(DEMO_COMMITTEE_SEATS as usize).copied().collect(),
+            },
+        )
+        .await?;
         Ok(true)
     }
 }

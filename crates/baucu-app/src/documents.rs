@@ -11,8 +11,8 @@ use crate::roster::{DELEGATE_KINDS, Person, SEXES, THEORY_LEVELS, label_of};
 use crate::{Actor, App, AppError, Permission};
 use baucu_docs::StatLine;
 use baucu_docs::office::{
-    BaseRow, CredentialsDoc, KindRow, OfficeHead, PollBallotDoc, ReportBody, ReportRow, ResultsReportDoc,
-    Signer, StatGroup, SummaryListDoc, SummaryRow,
+    BaseRow, CredentialsDoc, KindRow, OfficeHead, PlanSection, PollBallotDoc, ReportBody, ReportRow,
+    ResultsReportDoc, Signer, StatGroup, SummaryListDoc, SummaryRow,
 };
 use baucu_rules::Percent;
 use baucu_rules::assembly::AssemblyKind;
@@ -22,7 +22,12 @@ use baucu_rules::roster::{Absence, Standing};
 use baucu_store::persons;
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::votes::{Subject, VoteRole};
 pub use baucu_docs::office::PollKind;
+use baucu_docs::script::{AttendanceFacts, BoardFacts, ElectionFacts, HandsVote, ScriptFacts};
+use baucu_rules::InvalidReason;
+use baucu_rules::case::BoardRole;
+use baucu_rules::outcome::NextStep;
 
 /// A file format an office document comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,7 +317,340 @@ fn no_format(what: &str) -> AppError {
     })
 }
 
+/// Where a step of the guided screen is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuidePlace {
+    Attendance,
+    Votes,
+    Election(i64),
+    Round(i64),
+}
+
+/// One step of the congress: done or not (from the live records), where it is done, and the words
+/// the chair says at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideStep {
+    pub title: String,
+    pub done: bool,
+    pub place: GuidePlace,
+    pub say: String,
+}
+
+/// A part of the congress: the opening, or one election.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideSection {
+    pub title: String,
+    pub steps: Vec<GuideStep>,
+}
+
+/// The guided screen: every step in order, and the first not done (section, step).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guide {
+    pub sections: Vec<GuideSection>,
+    pub next: Option<(usize, usize)>,
+}
+
 impl App {
+    /// What the election rules and the running script are made from: the congress, its attendance
+    /// summary (the engine's base and threshold, never recomputed), the latest show-of-hands vote
+    /// on the presidium, the secretariat, the credentials committee and the counting board (the
+    /// board as `votes::voted_board` reads it), and every election with its list in ballot order;
+    /// a plenum's election takes its base from its first recorded round.
+    async fn script_facts(&self, actor: &Actor) -> Result<ScriptFacts, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        let congress = require_congress(self.congress().await?)?;
+        let attendance = self.attendance(actor, None).await?.report.map(|r| AttendanceFacts {
+            summoned: u64::from(r.summoned),
+            present: u64::from(r.present),
+            absent: u64::from(r.absent),
+            base: u64::from(r.base),
+            threshold: r.threshold,
+            lines: r
+                .lines
+                .iter()
+                .map(|l| BaseRow {
+                    label: l.label.clone(),
+                    count: u64::from(l.count),
+                    sign: l.sign.to_owned(),
+                })
+                .collect(),
+        });
+        let votes = self.votes(actor).await?;
+        let latest = |subject: Subject| votes.iter().rev().find(|v| v.subject == subject);
+        let hands = |subject: Subject| {
+            latest(subject).map(|v| HandsVote {
+                names: v
+                    .persons
+                    .iter()
+                    .filter(|p| p.role == VoteRole::Member)
+                    .map(|p| p.name.clone())
+                    .collect(),
+                votes_for: v.votes_for,
+                votes_against: v.votes_against,
+            })
+        };
+        let voted = self.read(crate::votes::voted_board).await?;
+        let board = match (voted, latest(Subject::CountingBoard)) {
+            (Some(members), Some(vote)) => {
+                let head = members
+                    .iter()
+                    .find(|m| m.role == BoardRole::Head)
+                    .map(|m| m.name.clone())
+                    .ok_or_else(|| AppError::damaged("Biểu quyết bầu ban kiểm phiếu", "trưởng ban"))?;
+                Some(BoardFacts {
+                    head,
+                    members: members
+                        .iter()
+                        .filter(|m| m.role == BoardRole::Member)
+                        .map(|m| m.name.clone())
+                        .collect(),
+                    technical: vote
+                        .persons
+                        .iter()
+                        .filter(|p| p.role == VoteRole::Technical)
+                        .map(|p| p.name.clone())
+                        .collect(),
+                    votes_for: vote.votes_for,
+                    votes_against: vote.votes_against,
+                })
+            }
+            _ => None,
+        };
+        let mut elections = Vec::new();
+        for e in self.elections(actor).await? {
+            let detail = self.election(actor, e.id).await?;
+            let plenum = e.assembly_kind == AssemblyKind::Plenum;
+            let recorded_base = if plenum {
+                let id = e.id;
+                self.read(move |c| {
+                    for r in baucu_store::counting::rounds_of(c, id)? {
+                        let (_, round) = crate::counting::load_round(c, r.id)?;
+                        if let Some(record) = &round.record {
+                            let base = record.assembly()?.base();
+                            return Ok(Some((u64::from(base.get()), base.threshold())));
+                        }
+                    }
+                    Ok(None)
+                })
+                .await?
+            } else {
+                None
+            };
+            elections.push(ElectionFacts {
+                id: e.id,
+                title: e.title(),
+                body: capitalised(crate::view::body_label(e.body)),
+                plenum,
+                delegates: e.body == baucu_rules::Body::Delegates,
+                seats: e.seats,
+                alternate_seats: e.alternate_seats,
+                seats_vote: e.seats_for.zip(e.seats_against),
+                list_vote: e.approve_for.zip(e.approve_against),
+                ballot: detail.ballot.iter().map(|c| c.full_name.clone()).collect(),
+                withdrawn: detail
+                    .candidates
+                    .iter()
+                    .filter(|c| c.status == CandidateStatus::Withdrawn)
+                    .map(|c| c.full_name.clone())
+                    .collect(),
+                layout: detail.layout,
+                drawn_from: detail.drawn_from.clone(),
+                recorded_base,
+            });
+        }
+        let kind = congress.assembly_kind;
+        Ok(ScriptFacts {
+            head: head(&congress, congress.opens_on),
+            congress: congress.name.clone(),
+            organisation: congress.organisation.clone(),
+            term: congress.term.clone(),
+            convening_committee: congress.convening_committee.clone(),
+            who: who(kind).into(),
+            attendance,
+            presidium: hands(Subject::Presidium),
+            secretariat: hands(Subject::Secretariat),
+            credentials_committee: hands(Subject::CredentialsCommittee),
+            delegates_congress: kind == AssemblyKind::DelegatesCongress,
+            board,
+            elections,
+            invalid_reasons: InvalidReason::ALL
+                .iter()
+                .map(|r| baucu_rules::messages::invalid_reason(*r).to_owned())
+                .collect(),
+        })
+    }
+
+    /// Thể lệ bầu cử: the election rules read to the congress, from its own data — the counting
+    /// board it voted, each election's seats and list in ballot order and ballot layout, the invalid
+    /// reasons in the engine's words, the majority with this congress's `B` and `T`.
+    pub async fn rules_text(&self, actor: &Actor, format: OfficeFormat) -> Result<Download, AppError> {
+        if format == OfficeFormat::Xlsx {
+            return Err(no_format("xlsx"));
+        }
+        let doc = self.script_facts(actor).await?.rules_text();
+        render(doc, format, "the-le-bau-cu".into(), |d, f| match f {
+            OfficeFormat::Docx => d.docx(),
+            _ => d.pdf(),
+        })
+        .await
+    }
+
+    /// Kịch bản điều hành: the congress step by step with the words the chair says, filled from the
+    /// recorded attendance, votes and lists (lines to fill where nothing is recorded yet).
+    pub async fn running_script(&self, actor: &Actor, format: OfficeFormat) -> Result<Download, AppError> {
+        if format == OfficeFormat::Xlsx {
+            return Err(no_format("xlsx"));
+        }
+        let doc = self.script_facts(actor).await?.running_script();
+        render(doc, format, "kich-ban-dieu-hanh".into(), |d, f| match f {
+            OfficeFormat::Docx => d.docx(),
+            _ => d.pdf(),
+        })
+        .await
+    }
+
+    /// The presidium's guided screen: the congress step by step as the running script orders it
+    /// (attendance, the show-of-hands votes, then each election of the congress and of the first
+    /// plenum: list approved, round opened, counted and closed, next step decided where the result
+    /// asks for one, published; a decided further round is the next round), each step done or not
+    /// from the live records, with the words the chair says. The first step not done is the next.
+    pub async fn guide(&self, actor: &Actor) -> Result<Guide, AppError> {
+        let facts = self.script_facts(actor).await?;
+        let votes = self.votes(actor).await?;
+        let voted = |subject: Subject| votes.iter().any(|v| v.subject == subject);
+        let mut sections = Vec::new();
+        let mut opening = Vec::new();
+        opening.push(GuideStep {
+            title: "Điểm danh, báo cáo số có mặt".into(),
+            done: facts.attendance.as_ref().is_some_and(|a| a.present > 0),
+            place: GuidePlace::Attendance,
+            say: match &facts.attendance {
+                Some(a) => format!(
+                    "Tổng số {} được triệu tập: {}; có mặt: {}; vắng mặt: {}. Số làm căn cứ tính kết quả bầu cử \
+                     là {}; người trúng cử phải được ít nhất {} phiếu.",
+                    facts.who, a.summoned, a.present, a.absent, a.base, a.threshold
+                ),
+                None => "Chưa có số liệu điểm danh.".into(),
+            },
+        });
+        for (subject, body, names) in [
+            (Subject::Presidium, "Đoàn Chủ tịch", facts.presidium.as_ref().map(|v| v.names.clone())),
+            (Subject::Secretariat, "Đoàn Thư ký", facts.secretariat.as_ref().map(|v| v.names.clone())),
+            (
+                Subject::CountingBoard,
+                "Ban kiểm phiếu",
+                facts
+                    .board
+                    .as_ref()
+                    .map(|b| std::iter::once(b.head.clone()).chain(b.members.clone()).collect()),
+            ),
+        ] {
+            opening.push(GuideStep {
+                title: format!("Biểu quyết bầu {body}"),
+                done: voted(subject),
+                place: GuidePlace::Votes,
+                say: match names {
+                    Some(n) => format!("Đại hội đã biểu quyết bầu {body} gồm các đồng chí: {}.", n.join(", ")),
+                    None => format!(
+                        "Đề nghị Đại hội bầu {body}. Đồng chí nào nhất trí xin giơ tay. Đồng chí nào không nhất \
+                         trí xin giơ tay."
+                    ),
+                },
+            });
+        }
+        sections.push(GuideSection { title: "Khai mạc".into(), steps: opening });
+        let elections = self.elections(actor).await?;
+        let mut ordered: Vec<&Election> =
+            elections.iter().filter(|e| e.assembly_kind != AssemblyKind::Plenum).collect();
+        ordered.extend(elections.iter().filter(|e| e.assembly_kind == AssemblyKind::Plenum));
+        for e in ordered {
+            let f = facts.elections.iter().find(|f| f.id == e.id);
+            let plenum = e.assembly_kind == AssemblyKind::Plenum;
+            let mut steps = vec![GuideStep {
+                title: "Thông qua danh sách bầu cử".into(),
+                done: e.approved,
+                place: GuidePlace::Election(e.id),
+                say: match f {
+                    Some(f) if !f.ballot.is_empty() => format!(
+                        "Danh sách bầu cử gồm {} đồng chí, theo thứ tự trên phiếu bầu: {}. Số lượng cần bầu: {}.",
+                        f.ballot.len(),
+                        f.ballot.join(", "),
+                        e.seats
+                    ),
+                    _ => format!("Số lượng cần bầu: {}; danh sách bầu cử chưa lập xong.", e.seats),
+                },
+            }];
+            let rounds = self.rounds_of(actor, e.id).await?;
+            for r in &rounds {
+                let n = r.number;
+                steps.push(GuideStep {
+                    title: format!("Lần bầu {n}: phát phiếu, bỏ phiếu"),
+                    done: true,
+                    place: GuidePlace::Round(r.id),
+                    say: format!(
+                        "Mời Ban kiểm phiếu phát phiếu; người trúng cử phải được ít nhất {} phiếu (số làm căn cứ {}).",
+                        r.threshold, r.base
+                    ),
+                });
+                steps.push(GuideStep {
+                    title: format!("Lần bầu {n}: kiểm phiếu xong, có kết quả"),
+                    done: r.closed,
+                    place: GuidePlace::Round(r.id),
+                    say: "Ban kiểm phiếu làm việc; khi đủ các chồng phiếu đã đối chiếu, kết thúc lần bầu."
+                        .into(),
+                });
+                let open_step = r.record.as_ref().is_some_and(|rec| rec.next_step != NextStep::Complete);
+                if open_step {
+                    steps.push(GuideStep {
+                        title: format!("Lần bầu {n}: Đoàn Chủ tịch quyết định bước tiếp theo"),
+                        done: r.decision.is_some(),
+                        place: GuidePlace::Round(r.id),
+                        say: "Kết quả còn thiếu người hoặc có người bằng phiếu nhau: Đoàn Chủ tịch đề nghị cách giải \
+                              quyết để Đại hội quyết định."
+                            .into(),
+                    });
+                }
+                steps.push(GuideStep {
+                    title: format!("Lần bầu {n}: công bố kết quả"),
+                    done: r.published,
+                    place: GuidePlace::Round(r.id),
+                    say: "Mời Trưởng Ban kiểm phiếu công bố biên bản kiểm phiếu.".into(),
+                });
+            }
+            if rounds.is_empty() {
+                steps.push(GuideStep {
+                    title: "Mở lần bầu 1, in phiếu bầu".into(),
+                    done: false,
+                    place: GuidePlace::Election(e.id),
+                    say: "Mời Trưởng Ban kiểm phiếu đọc thể lệ bầu cử và hướng dẫn cách bầu.".into(),
+                });
+                for title in ["Lần bầu 1: kiểm phiếu xong, có kết quả", "Lần bầu 1: công bố kết quả"]
+                {
+                    steps.push(GuideStep {
+                        title: title.into(),
+                        done: false,
+                        place: GuidePlace::Election(e.id),
+                        say:
+                            "Ban kiểm phiếu làm việc, rồi Trưởng Ban kiểm phiếu công bố biên bản kiểm phiếu."
+                                .into(),
+                    });
+                }
+            }
+            sections.push(GuideSection {
+                title: format!("{}{}", e.title(), if plenum { " (hội nghị lần thứ nhất)" } else { "" }),
+                steps,
+            });
+        }
+        let mut next = None;
+        for (i, s) in sections.iter().enumerate() {
+            if let Some(j) = s.steps.iter().position(|st| !st.done) {
+                next = Some((i, j));
+                break;
+            }
+        }
+        Ok(Guide { sections, next })
+    }
+
     /// Báo cáo thẩm tra tư cách đại biểu: the attendance of the first sitting (the app's attendance
     /// summary, the engine's assembly and base) by kind, and the composition of those present.
     pub async fn credentials_report(
@@ -516,11 +854,18 @@ impl App {
         let election: Election = detail.election;
         let heading = election.title();
         let seats = election.seats;
+        // A poll at a plenum is headed by the plenum, not the congress.
+        let assembly = crate::attendance::assembly_heading(
+            election.assembly_kind,
+            election.body,
+            &congress.name,
+            &congress.organisation,
+        );
         let bytes = tokio::task::spawn_blocking(move || {
             PollBallotDoc::new(
                 kind,
                 &congress.organisation,
-                &congress.name,
+                &assembly,
                 &congress.term,
                 &heading,
                 seats,
@@ -554,10 +899,14 @@ impl App {
         let congress = require_congress(self.congress().await?)?;
         let elections = self.elections(actor).await?;
         let opening = congress.opens_on;
-        let (assembly, bodies, head_entry) = self
+        let (assembly, bodies, (planned, plan), head_entry) = self
             .read(move |c| {
                 let mut assembly = None;
                 let mut bodies = Vec::new();
+                // The departures from the personnel plan, per planned body elected (all its rounds).
+                let plans = crate::plan::load(c)?;
+                let mut plan = Vec::new();
+                let mut compared: Vec<&'static str> = Vec::new();
                 for e in &elections {
                     if assembly.is_none() && e.assembly_kind != AssemblyKind::Plenum {
                         for r in baucu_store::counting::rounds_of(c, e.id)? {
@@ -585,6 +934,13 @@ impl App {
                     } else {
                         (officials.len() as u64, Vec::new())
                     };
+                    if let Some(departures) = crate::plan::departures(c, e.id, e.body, None)? {
+                        compared.push(e.body.code());
+                        plan.push(PlanSection {
+                            heading: capitalised(crate::view::body_label(e.body)),
+                            departures: departures.into_iter().map(|d| d.text).collect(),
+                        });
+                    }
                     bodies.push(ReportBody {
                         heading: capitalised(crate::view::body_label(e.body)),
                         seats: e.seats,
@@ -594,8 +950,16 @@ impl App {
                         total,
                     });
                 }
+                for p in &plans {
+                    if !compared.contains(&p.body.code()) {
+                        plan.push(PlanSection {
+                            heading: capitalised(crate::view::body_label(p.body)),
+                            departures: vec![format!("Chưa có kết quả bầu (kế hoạch {} người)", p.seats)],
+                        });
+                    }
+                }
                 let last = baucu_store::audit::recent(c, 1)?.into_iter().next();
-                Ok((assembly, bodies, last.map(|e| (e.seq, e.hash))))
+                Ok((assembly, bodies, (!plans.is_empty(), plan), last.map(|e| (e.seq, e.hash))))
             })
             .await?;
         let assembly = assembly.ok_or_else(|| {
@@ -612,6 +976,8 @@ impl App {
             present: u64::from(assembly.present()),
             base: u64::from(assembly.base().get()),
             bodies,
+            planned,
+            plan,
             chain_head,
             chain_seq,
             signers: vec![Signer {

@@ -352,8 +352,23 @@ fn list_check_of(e: &Election, cands: &[CandidateRow]) -> Result<ListAnswer, App
     Ok(ListAnswer::new(&check))
 }
 
-/// Those present at the latest sitting, from the engine's assembly.
-fn present_at_latest_sitting(c: &Connection, kind: AssemblyKind) -> Result<Option<u32>, AppError> {
+/// Those present at the latest sitting of the assembly that holds the election, from the engine's
+/// assembly: the congress's latest sitting, or the plenum's for an election held at a plenum (`None`
+/// before that plenum is summoned: its lists cannot be approved against the congress).
+fn present_at_latest_sitting(
+    c: &Connection,
+    kind: AssemblyKind,
+    body: Body,
+) -> Result<Option<u32>, AppError> {
+    if kind == AssemblyKind::Plenum {
+        let members_of = crate::attendance::plenum_members_of(body);
+        return Ok(match crate::attendance::plenum_assembly(c, members_of) {
+            Ok(a) => a.map(|a| a.present()),
+            // The body it draws on is not decided yet: no plenum, nobody present.
+            Err(AppError::Conflict(_)) => None,
+            Err(e) => return Err(e),
+        });
+    }
     let Some(sitting) = persons::sittings(c)?.last().cloned() else { return Ok(None) };
     let people: Vec<Person> = persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
     let attended: BTreeSet<i64> = persons::attended_any(c)?.into_iter().collect();
@@ -512,7 +527,7 @@ impl App {
             let ballot: Vec<Candidate> =
                 ordered_ballot(&row, &cands).iter().map(Candidate::from_row).collect::<Result<_, _>>()?;
             let list_check = list_check_of(&election, &cands)?;
-            let present = present_at_latest_sitting(c, election.assembly_kind)?;
+            let present = present_at_latest_sitting(c, election.assembly_kind, election.body)?;
             let poll_gate = row.poll_present.map(|p| baucu_rules::poll::gate(u32::try_from(p).unwrap_or(0)));
             let tie_count = candidates.iter().filter(|c| c.status == CandidateStatus::TiedAtCap).count();
             let poll_tie_seats = (tie_count > 0)
@@ -976,7 +991,11 @@ impl App {
             )));
         }
         let present = detail.present.ok_or_else(|| {
-            AppError::Conflict("Chưa điểm danh phiên họp nào: chưa biết số có mặt để biểu quyết.".into())
+            AppError::Conflict(if detail.election.assembly_kind == AssemblyKind::Plenum {
+                "Chưa triệu tập hội nghị bầu cuộc bầu này: triệu tập hội nghị và điểm danh ở trang Điểm danh trước khi biểu quyết.".into()
+            } else {
+                "Chưa điểm danh phiên họp nào: chưa biết số có mặt để biểu quyết.".into()
+            })
         })?;
         if u64::from(in_favour) + u64::from(against) > u64::from(present) {
             return Err(AppError::invalid(

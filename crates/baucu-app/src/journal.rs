@@ -147,6 +147,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("person.delete", "Xóa đảng viên khỏi danh sách"),
     ("roster.mapping", "Lưu cách đọc cột của tệp danh sách"),
     ("sitting.create", "Tạo phiên họp"),
+    ("plenum.summon", "Triệu tập hội nghị lần thứ nhất"),
     ("attendance.check_in", "Điểm danh"),
     ("attendance.absence", "Ghi vắng mặt cả đại hội"),
     ("attendance.summon_alternate", "Triệu tập đại biểu dự khuyết"),
@@ -161,6 +162,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("list.order_alphabetical", "Xếp danh sách theo tên"),
     ("list.approval_vote", "Biểu quyết thông qua danh sách"),
     ("vote.record", "Ghi biểu quyết tại đại hội"),
+    ("plan.set", "Nhập phương án nhân sự"),
+    ("plan.remove", "Xóa phương án nhân sự"),
     ("round.open", "Mở lần bầu"),
     ("round.issued", "Ghi số phiếu phát ra, thu vào"),
     ("stack.create", "Giao chồng phiếu"),
@@ -271,7 +274,7 @@ impl Names {
         for p in baucu_store::persons::all(c)? {
             n.persons.insert(p.id, p.full_name);
         }
-        for s in baucu_store::persons::sittings(c)? {
+        for s in baucu_store::persons::all_sittings(c)? {
             n.sittings.insert(s.id, s.name);
         }
         Ok(n)
@@ -501,6 +504,11 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
                 .unwrap_or_default()
         ),
         "sitting.create" => format!("{who} tạo phiên họp \"{}\".", text(&data["name"])),
+        "plenum.summon" => format!(
+            "{who} triệu tập \"{}\" với {} ủy viên vừa được bầu.",
+            text(&data["name"]),
+            data["members"].as_array().map_or(0, Vec::len)
+        ),
         "attendance.check_in" => format!(
             "{who} ghi {} {} ở {}.",
             names.person(data["person_id"].as_i64()),
@@ -582,6 +590,7 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
             }
         ),
         "vote.record" => crate::votes::sentence(&who, data, &election),
+        "plan.set" | "plan.remove" => crate::plan::sentence(kind, &who, data),
         "round.open" => {
             let round = names.round(data["round_id"].as_i64().or(names.within));
             if let Some(after) = data["after"].as_i64() {

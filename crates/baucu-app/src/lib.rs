@@ -13,6 +13,7 @@ pub mod elections;
 pub mod integrity;
 pub mod journal;
 pub mod limits;
+pub mod plan;
 pub mod record;
 pub mod roster;
 pub mod simulate;

@@ -242,9 +242,6 @@ struct Sim {
     files: Vec<String>,
     cast: Cast,
     accounts: Vec<(String, Role)>,
-    /// The commune and the congress's term (its Roman number), for the plenums' names.
-    commune: &'static str,
-    term: &'static str,
     /// No round counted yet: the first one shows every kind of slip.
     first_count: bool,
     /// The number of the next election in the documents' file names.
@@ -286,8 +283,6 @@ impl Sim {
             files: Vec::new(),
             cast,
             accounts,
-            commune: "",
-            term: "",
             first_count: true,
             next_file_number: 1,
         })
@@ -318,6 +313,7 @@ impl Sim {
         let congress = self.set_up_congress().await?;
         let (people, present, base) = self.roster_and_attendance(members).await?;
         self.opening_votes(&people, present).await?;
+        self.personnel_plan(&people).await?;
         let mut elections = Vec::new();
 
         // At the congress: the committee, then the delegates to the superior congress.
@@ -329,16 +325,22 @@ impl Sim {
         let delegates = self.delegates(&people, &committee_members, present).await?;
         elections.push(delegates);
 
-        // The first plenum of the new committee.
+        // The first plenum of the new committee, summoned from its result: every member but the last
+        // elected checks in (one absent, no draw), and its own present bounds its votes and ballots.
         self.wait_until(0, 17, 0)?;
-        let name =
-            format!("Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ xã {} khóa {}", self.commune, self.term);
-        let sitting = self.app.add_sitting(&self.cast.organiser, &name).await?;
-        for id in &committee_members {
+        let sitting = self.app.summon_plenum(&self.cast.organiser, Body::Committee.code()).await?;
+        let away = committee_members.last().copied();
+        for id in committee_members.iter().filter(|id| Some(**id) != away) {
             self.app.set_check_in(&self.cast.organiser, sitting, *id, true).await?;
             self.advance(5);
         }
-        let plenum = committee_members.len() as u32;
+        let plenum = self
+            .app
+            .attendance(&self.cast.organiser, Some(sitting))
+            .await?
+            .report
+            .map(|r| r.present)
+            .ok_or_else(|| AppError::Conflict("Hội nghị chưa có ai được triệu tập.".into()))?;
         let standing = self.standing_committee(&committee_members, plenum).await?;
         let standing_members = official_members(&standing);
         elections.push(standing);
@@ -356,9 +358,7 @@ impl Sim {
 
         // The first meeting of the new inspection committee elects its deputy chair.
         self.wait_until(0, 19, 30)?;
-        let name =
-            format!("Hội nghị lần thứ nhất Ủy ban Kiểm tra Đảng ủy xã {} khóa {}", self.commune, self.term);
-        let sitting = self.app.add_sitting(&self.cast.organiser, &name).await?;
+        let sitting = self.app.summon_plenum(&self.cast.organiser, Body::InspectionCommittee.code()).await?;
         for id in &inspection_members {
             self.app.set_check_in(&self.cast.organiser, sitting, *id, true).await?;
             self.advance(5);
@@ -382,7 +382,6 @@ impl Sim {
     async fn set_up_congress(&mut self) -> Result<String, AppError> {
         let commune = COMMUNES[below(&mut self.rng, COMMUNES.len())];
         let (term, previous) = TERMS[below(&mut self.rng, TERMS.len())];
-        (self.commune, self.term) = (commune, term);
         let form = CongressForm {
             // The documents add the term ("nhiệm kỳ 2025–2030") to the name themselves.
             name: format!("Đại hội Đảng bộ xã {commune} lần thứ {term}"),
@@ -524,6 +523,53 @@ impl Sim {
         ] {
             self.app.record_vote(&self.cast.organiser, form(subject, head, members, technical)?).await?;
             self.advance(90);
+        }
+        Ok(())
+    }
+
+    /// The personnel plan the convening committee entered before the congress (recorded before the
+    /// first election, after the opening votes): the seats of the
+    /// committee, the standing committee, the secretary, the deputies and the inspection committee;
+    /// structure targets for the committee (women, under 35, first time, one sector) and the
+    /// inspection committee (women); and the persons planned for the secretary and the deputies,
+    /// drawn from those who may stand. Drawn with a generator of its own, so that the rest of the
+    /// simulation draws as it did before the plan was entered; the outcome is left to the ballots,
+    /// so the report has departures to show.
+    async fn personnel_plan(&mut self, people: &[Person]) -> Result<(), AppError> {
+        use crate::plan::{PlanRequest, Target, TargetKind};
+        let mut rng = SampleRng::new(self.seed ^ 0x7068_7561_6e67_616e);
+        let pool: Vec<&Person> = people.iter().filter(|p| may_stand(p) && p.absence == "none").collect();
+        let chosen: Vec<i64> = sample(&mut rng, pool.len(), 3).into_iter().map(|i| pool[i].id).collect();
+        let sector = pool.get(below(&mut rng, pool.len())).map(|p| p.unit.clone()).unwrap_or_default();
+        if chosen.len() < 3 || sector.trim().is_empty() {
+            return Err(plan_error("không đủ người để lập phương án nhân sự"));
+        }
+        let target = |kind: TargetKind, minimum: u32| Target { kind, sector: None, minimum };
+        let mut committee = vec![
+            target(TargetKind::Women, 6 + below(&mut rng, 3) as u32),
+            target(TargetKind::Under35, 3 + below(&mut rng, 3) as u32),
+            target(TargetKind::FirstTime, 4 + below(&mut rng, 3) as u32),
+        ];
+        committee.push(Target {
+            kind: TargetKind::Sector,
+            sector: Some(sector.split_whitespace().collect::<Vec<_>>().join(" ")),
+            minimum: 2,
+        });
+        let plans = [
+            (Body::Committee, COMMITTEE_SEATS, committee, Vec::new()),
+            (Body::StandingCommittee, STANDING_COMMITTEE_SEATS, Vec::new(), Vec::new()),
+            (Body::Secretary, 1, Vec::new(), vec![chosen[0]]),
+            (Body::DeputySecretary, DEPUTY_SECRETARY_SEATS, Vec::new(), chosen[1..3].to_vec()),
+            (
+                Body::InspectionCommittee,
+                INSPECTION_COMMITTEE_SEATS,
+                vec![target(TargetKind::Women, 3)],
+                Vec::new(),
+            ),
+        ];
+        for (body, seats, targets, persons) in plans {
+            self.app.set_plan(&self.cast.organiser, PlanRequest { body, seats, targets, persons }).await?;
+            self.advance(60);
         }
         Ok(())
     }

@@ -61,7 +61,7 @@ pub fn minutes(m: &MinutesDoc) -> Result<Vec<u8>, DocError> {
         .add_paragraph(centered(bold(&m.heading)))
         .add_paragraph(centered(para(&m.round_label)));
     if !m.congress_line.is_empty() {
-        doc = doc.add_paragraph(para(&format!("Đại hội: {}.", m.congress_line)));
+        doc = doc.add_paragraph(para(&format!("{}: {}.", m.assembly_label, m.congress_line)));
     }
     if let Some(w) = &m.when {
         let place = if m.place.is_empty() { String::new() } else { format!("; địa điểm: {}", m.place) };
@@ -141,7 +141,7 @@ pub fn minutes(m: &MinutesDoc) -> Result<Vec<u8>, DocError> {
         doc = doc.add_paragraph(para(n));
     }
     if let Some(d) = &m.decision {
-        doc = doc.add_paragraph(para(&format!("Quyết định của đại hội: {d}")));
+        doc = doc.add_paragraph(para(&format!("Quyết định của {}: {d}", m.assembly_label.to_lowercase())));
     }
     for r in &m.reopenings {
         doc = doc.add_paragraph(para(&format!("{r}.")));

@@ -7,6 +7,7 @@ mod ballot_layout;
 mod docx;
 mod minutes;
 pub mod office;
+pub mod script;
 
 use serde::Serialize;
 use std::sync::LazyLock;

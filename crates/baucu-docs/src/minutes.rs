@@ -75,6 +75,9 @@ pub struct MinutesDoc {
     pub term: String,
     /// The congress with its term, the term written once: "Đại hội … lần thứ XXVI, nhiệm kỳ 2025–2030".
     pub congress_line: String,
+    /// The assembly that holds the election: "Đại hội", or "Hội nghị" for a plenum (the line before
+    /// `congress_line`, and whose decision the minutes state).
+    pub assembly_label: String,
     /// Whether the ballot was an agree/disagree list (the table then has the "không đồng ý" column).
     pub agree_disagree: bool,
     pub place: String,
@@ -257,6 +260,10 @@ impl MinutesDoc {
                 meta.congress.as_deref().unwrap_or_default(),
                 meta.term.as_deref().unwrap_or_default(),
             ),
+            assembly_label: match assembly.kind() {
+                AssemblyKind::Plenum => "Hội nghị".into(),
+                AssemblyKind::MembersCongress | AssemblyKind::DelegatesCongress => "Đại hội".into(),
+            },
             agree_disagree: result.layout == baucu_rules::election::Layout::AgreeDisagree,
             place_date: date
                 .as_ref()

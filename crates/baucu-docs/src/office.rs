@@ -307,6 +307,15 @@ pub struct ReportBody {
     pub total: u64,
 }
 
+/// Where the outcome of one body departs from the personnel plan (phương án nhân sự).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanSection {
+    pub heading: String,
+    /// One sentence per departure ("Nữ: kế hoạch ít nhất 3, trúng cử 2"); empty when the outcome
+    /// follows the plan.
+    pub departures: Vec<String>,
+}
+
 /// Báo cáo kết quả đại hội gửi cấp trên.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResultsReportDoc {
@@ -319,6 +328,9 @@ pub struct ResultsReportDoc {
     pub present: u64,
     pub base: u64,
     pub bodies: Vec<ReportBody>,
+    /// Whether a personnel plan was entered; `plan` has a section per body planned.
+    pub planned: bool,
+    pub plan: Vec<PlanSection>,
     /// The audit chain's head when the report was made, and its entry number.
     pub chain_head: String,
     pub chain_seq: i64,
@@ -539,6 +551,20 @@ impl ResultsReportDoc {
                 d = d
                     .add_paragraph(para(&format!("Cơ cấu (tỷ lệ so với {} người):", b.total)))
                     .add_table(stat_table(&b.composition));
+            }
+        }
+        d = d.add_paragraph(bold(&format!("{}. Kết quả so với phương án nhân sự", self.bodies.len() + 1)));
+        if !self.planned {
+            d = d.add_paragraph(para("Chưa nhập phương án nhân sự."));
+        }
+        for s in &self.plan {
+            if s.departures.is_empty() {
+                d = d.add_paragraph(para(&format!("{}: đúng phương án nhân sự.", s.heading)));
+            } else {
+                d = d.add_paragraph(para(&format!("{}:", s.heading)));
+                for x in &s.departures {
+                    d = d.add_paragraph(para(&format!("– {x}.")));
+                }
             }
         }
         d = d.add_paragraph(para(&format!(
@@ -765,6 +791,11 @@ mod tests {
                 alternates: Vec::new(),
                 composition: stats,
                 total: 7,
+            }],
+            planned: true,
+            plan: vec![PlanSection {
+                heading: "Ban Chấp hành".into(),
+                departures: vec!["Nữ: kế hoạch ít nhất 3, trúng cử 2".into()],
             }],
             chain_head: "ab".repeat(32),
             chain_seq: 42,

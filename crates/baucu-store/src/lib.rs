@@ -14,6 +14,7 @@ pub mod counting;
 pub mod elections;
 pub mod integrity;
 pub mod persons;
+pub mod plan;
 pub mod results;
 pub mod schema;
 pub mod users;

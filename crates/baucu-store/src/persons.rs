@@ -173,30 +173,60 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?)
 }
 
+/// The assembly of the congress's own sittings (`sittings.assembly`).
+pub const CONGRESS_ASSEMBLY: &str = "congress";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SittingRow {
     pub id: i64,
     pub name: String,
     pub held_on: Option<String>,
     pub position: i64,
+    /// `congress`, `plenum:committee` or `plenum:inspection_committee` (CHECKed by the schema).
+    pub assembly: String,
 }
 
-pub fn insert_sitting(conn: &Connection, name: &str, held_on: Option<&str>) -> Result<i64> {
+/// Adds a sitting of `assembly` after every sitting there is.
+pub fn insert_sitting(conn: &Connection, assembly: &str, name: &str, held_on: Option<&str>) -> Result<i64> {
     let position: i64 =
         conn.query_row("SELECT coalesce(max(position), 0) + 1 FROM sittings", [], |r| r.get(0))?;
     conn.execute(
-        "INSERT INTO sittings (name, held_on, position) VALUES (?1, ?2, ?3)",
-        params![name, held_on, position],
+        "INSERT INTO sittings (name, held_on, position, assembly) VALUES (?1, ?2, ?3, ?4)",
+        params![name, held_on, position, assembly],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
-pub fn sittings(conn: &Connection) -> Result<Vec<SittingRow>> {
-    let mut stmt = conn.prepare("SELECT id, name, held_on, position FROM sittings ORDER BY position")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(SittingRow { id: r.get(0)?, name: r.get(1)?, held_on: r.get(2)?, position: r.get(3)? })
+fn sitting_rows(conn: &Connection, assembly: Option<&str>) -> Result<Vec<SittingRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, held_on, position, assembly FROM sittings
+         WHERE ?1 IS NULL OR assembly = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([assembly], |r| {
+        Ok(SittingRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            held_on: r.get(2)?,
+            position: r.get(3)?,
+            assembly: r.get(4)?,
+        })
     })?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// The congress's own sittings, in order (a plenum's are not among them).
+pub fn sittings(conn: &Connection) -> Result<Vec<SittingRow>> {
+    sitting_rows(conn, Some(CONGRESS_ASSEMBLY))
+}
+
+/// The sittings of one assembly, in order.
+pub fn sittings_of(conn: &Connection, assembly: &str) -> Result<Vec<SittingRow>> {
+    sitting_rows(conn, Some(assembly))
+}
+
+/// Every sitting of every assembly, in order.
+pub fn all_sittings(conn: &Connection) -> Result<Vec<SittingRow>> {
+    sitting_rows(conn, None)
 }
 
 /// Checks a person in (`present = true`) or out of a sitting. Returns whether anything changed.
@@ -229,10 +259,18 @@ pub fn checked_in(conn: &Connection, sitting_id: i64) -> Result<Vec<i64>> {
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
 }
 
-/// The ids of the people checked in to any sitting.
+/// The ids of the people checked in to any sitting of the congress.
 pub fn attended_any(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT person_id FROM check_ins ORDER BY person_id")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
+    attended_any_of(conn, CONGRESS_ASSEMBLY)
+}
+
+/// The ids of the people checked in to any sitting of `assembly`.
+pub fn attended_any_of(conn: &Connection, assembly: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT k.person_id FROM check_ins k JOIN sittings s ON s.id = k.sitting_id
+         WHERE s.assembly = ?1 ORDER BY k.person_id",
+    )?;
+    let rows = stmt.query_map([assembly], |r| r.get(0))?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
 }
 

@@ -350,6 +350,38 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX round_reopenings_round ON round_reopenings(round_id, id);
     "#,
+    // 8: the personnel plan (phương án nhân sự) entered before the congress: the seats planned for
+    // each body, its structure targets (each a minimum count) and the persons planned for it.
+    r#"
+    CREATE TABLE plan_bodies (
+        body TEXT PRIMARY KEY CHECK (body IN ('committee', 'standing_committee', 'secretary',
+            'deputy_secretary', 'inspection_committee', 'inspection_chair', 'inspection_deputy_chair',
+            'delegates')),
+        seats INTEGER NOT NULL CHECK (seats BETWEEN 1 AND 1000),
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE plan_targets (
+        id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL REFERENCES plan_bodies(body),
+        kind TEXT NOT NULL CHECK (kind IN ('women', 'under_35', 'ethnic_minority', 'first_time', 'sector')),
+        sector TEXT NOT NULL DEFAULT '' CHECK ((kind = 'sector') = (sector <> '')),
+        minimum INTEGER NOT NULL CHECK (minimum BETWEEN 0 AND 1000),
+        UNIQUE (body, kind, sector)
+    ) STRICT;
+    CREATE TABLE plan_key_persons (
+        id INTEGER PRIMARY KEY,
+        body TEXT NOT NULL REFERENCES plan_bodies(body),
+        person_id INTEGER NOT NULL REFERENCES persons(id),
+        UNIQUE (body, person_id)
+    ) STRICT;
+    "#,
+    // 9: each sitting belongs to an assembly: the congress, or the first plenum of the body it elected
+    // (its committee's, its inspection committee's), with its own check-in.
+    r#"
+    ALTER TABLE sittings ADD COLUMN assembly TEXT NOT NULL DEFAULT 'congress'
+        CHECK (assembly IN ('congress', 'plenum:committee', 'plenum:inspection_committee'));
+    "#,
 ];
 
 /// The first version whose migrations are followed by a baseline of the row digests (see

@@ -252,16 +252,16 @@ async fn a_database_from_before_row_digests_gets_a_baseline_and_then_verifies() 
     let report = store.read(|c| integrity::verify(c, None)).await.expect("verify");
     assert!(report.intact(), "{report:?}");
     // The baseline of migration 4 records every row; migration 5 added columns to `persons`, so its
-    // baseline records the person again, as the row now is.
-    assert_eq!(report.entries, 4);
-    let last = store.read(|c| audit::recent(c, 2)).await.expect("recent");
+    // baseline records the person again, as the row now is; migration 9 the sitting (its assembly).
+    assert_eq!(report.entries, 5);
+    let last = store.read(|c| audit::recent(c, 3)).await.expect("recent");
     for entry in &last {
         assert_eq!(
             (entry.action.as_str(), entry.actor.as_str()),
             (integrity::BASELINE_ACTION, integrity::SYSTEM_ACTOR)
         );
     }
-    let (reshaped, first) = (&last[0], &last[1]);
+    let (sitting, reshaped, first) = (&last[0], &last[1], &last[2]);
     assert_eq!(
         keys(&integrity::decode_rows(&first.rows).expect("rows")),
         [
@@ -272,13 +272,14 @@ async fn a_database_from_before_row_digests_gets_a_baseline_and_then_verifies() 
         ]
     );
     assert_eq!(keys(&integrity::decode_rows(&reshaped.rows).expect("rows")), [("persons", "[7]", true)]);
-    let last = [reshaped];
+    assert_eq!(keys(&integrity::decode_rows(&sitting.rows).expect("rows")), [("sittings", "[3]", true)]);
+    let last = [sitting];
     assert_eq!(report.head, last[0].hash);
     // Opening again records nothing more.
     store.close();
     drop(store);
     let store = Store::open(&path).expect("reopen");
-    assert_eq!(store.read(|c| integrity::verify(c, None)).await.expect("verify").entries, 4);
+    assert_eq!(store.read(|c| integrity::verify(c, None)).await.expect("verify").entries, 5);
     store.close();
     // The baseline vouches for these rows from now on.
     let raw = Connection::open(&path).expect("raw");

@@ -161,6 +161,19 @@ pub async fn sitting_create(
 }
 
 #[derive(Debug, Deserialize)]
+pub struct PlenumBody {
+    body: String,
+}
+
+pub async fn plenum_summon(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    ApiJson(b): ApiJson<PlenumBody>,
+) -> Response {
+    reply(state.app.summon_plenum(&c.session.actor, &b.body).await.map(|id| json!({ "sitting_id": id })))
+}
+
+#[derive(Debug, Deserialize)]
 pub struct CheckInBody {
     sitting_id: i64,
     person_id: i64,
@@ -428,6 +441,10 @@ pub async fn round_open(
             .await
             .map(|id| json!({ "id": id })),
     )
+}
+
+pub async fn plan(State(state): State<AppState>, Extension(c): Extension<Current>) -> Response {
+    reply(state.app.plan(&c.session.actor).await)
 }
 
 pub async fn round(

@@ -166,6 +166,15 @@ fn table() -> Vec<Route> {
             post(pages::sitting_create),
         ),
         (
+            spec(
+                Method::POST,
+                "/attendance/plenum",
+                Needs(TakeAttendance),
+                "Triệu tập hội nghị lần thứ nhất từ kết quả bầu",
+            ),
+            post(pages::plenum_summon),
+        ),
+        (
             spec(Method::POST, "/attendance/check-in", Needs(TakeAttendance), "Điểm danh một người"),
             post(pages::check_in),
         ),
@@ -190,6 +199,15 @@ fn table() -> Vec<Route> {
         (
             spec(Method::POST, "/votes", Needs(TakeAttendance), "Ghi một biểu quyết của đại hội"),
             post(pages::vote_record),
+        ),
+        (spec(Method::GET, "/plan", Needs(ViewSetup), "Phương án nhân sự"), get(pages::plan_page)),
+        (
+            spec(Method::POST, "/plan", Needs(DefineElections), "Nhập phương án nhân sự của một cơ quan"),
+            post(pages::plan_submit),
+        ),
+        (
+            spec(Method::POST, "/plan/remove", Needs(DefineElections), "Xóa phương án nhân sự của một cơ quan"),
+            post(pages::plan_remove),
         ),
         (spec(Method::GET, "/elections", Needs(ViewSetup), "Các cuộc bầu cử"), get(pages::elections_page)),
         (
@@ -313,6 +331,7 @@ fn table() -> Vec<Route> {
             spec(Method::GET, "/documents", Needs(ViewCounting), "Tài liệu đại hội"),
             get(pages::documents_page),
         ),
+        (spec(Method::GET, "/guide", Needs(ViewCounting), "Điều hành đại hội"), get(pages::guide_page)),
         (
             spec(
                 Method::GET,
@@ -481,6 +500,15 @@ fn table() -> Vec<Route> {
         (
             spec(
                 Method::POST,
+                "/api/plenums",
+                Needs(TakeAttendance),
+                "Summon the first plenum of a decided body (committee, inspection_committee): its sitting",
+            ),
+            post(api::plenum_summon),
+        ),
+        (
+            spec(
+                Method::POST,
                 "/api/attendance/check-in",
                 Needs(TakeAttendance),
                 "Check a person in or out of a sitting",
@@ -496,6 +524,7 @@ fn table() -> Vec<Route> {
             ),
             put(api::absence),
         ),
+        (spec(Method::GET, "/api/plan", Needs(ViewSetup), "The personnel plan"), get(api::plan)),
         (spec(Method::GET, "/api/elections", Needs(ViewSetup), "The elections"), get(api::elections)),
         (
             spec(Method::POST, "/api/elections", Needs(DefineElections), "Define an election"),

@@ -118,6 +118,16 @@ fn congress_setup_in_the_browser() {
     assert_eq!(expected, ["Nguyễn Văn An", "Phạm Thị Ánh", "Đỗ Văn Ân", "Vũ Minh Hải"]);
     assert!(seen["layout"].as_str().unwrap_or_default().contains("danh sách có số dư"));
     assert!(seen["audit"].as_str().unwrap_or_default().contains("toàn vẹn"));
+    // The counting board voted through the form: head, members and technical staff as recorded.
+    let votes = seen["votes"].as_str().unwrap_or_default();
+    assert!(votes.contains("Bầu ban kiểm phiếu"), "{votes}");
+    for name in seen["board"].as_array().expect("board") {
+        assert!(votes.contains(name.as_str().expect("name")), "{name} on {votes}");
+    }
+    assert!(votes.contains("Trần Văn Máy"), "{votes}");
+    let documents = seen["documents"].as_str().unwrap_or_default();
+    assert!(documents.contains("Báo cáo thẩm tra tư cách đại biểu"), "{documents}");
+    assert!(documents.contains("Danh sách trích ngang"), "{documents}");
     drop(server);
 
     // Against the real SQLite file: restarted, everything is there and the audit chain verifies.

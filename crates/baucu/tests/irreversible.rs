@@ -464,8 +464,16 @@ fn irreversible_reopen_refused_once_a_plenum_took_its_members() {
         &format!("/api/elections/{secretary}/candidates"),
         json!({ "person_id": member, "source": "convening" }),
     );
+    // The plenum is summoned from the committee's result and its three members check in.
+    let sitting = org.post("/api/plenums", json!({ "body": "committee" }))["sitting_id"].clone();
+    for id in round_of(&head, round)["round"]["candidate_ids"].as_array().expect("ids").iter().take(3) {
+        org.post(
+            "/api/attendance/check-in",
+            json!({ "sitting_id": sitting, "person_id": id, "present": true }),
+        );
+    }
     let approval =
-        pres.post(&format!("/api/elections/{secretary}/approval"), json!({ "in_favour": 20, "against": 0 }));
+        pres.post(&format!("/api/elections/{secretary}/approval"), json!({ "in_favour": 3, "against": 0 }));
     assert_eq!(approval["passed"], true, "{approval}");
     let plenum_round = pres
         .post(&format!("/api/elections/{secretary}/rounds"), json!({ "entries_per_stack": 1 }))["id"]

@@ -43,7 +43,12 @@ impl App {
                 // The date and hour of the closing where the congress sits (the node's time zone).
                 let local = zone.zoned(record.closed_at);
                 let meta = baucu_rules::case::Meta {
-                    congress: Some(record.congress.clone()),
+                    congress: Some(crate::attendance::assembly_heading(
+                        round.assembly.kind,
+                        round.body,
+                        &record.congress,
+                        &record.organisation,
+                    )),
                     organisation: Some(record.organisation.clone()),
                     term: Some(record.term.clone()),
                     place: Some(record.place.clone()).filter(|p| !p.is_empty()),
@@ -61,7 +66,14 @@ impl App {
                 });
             }
             let meta = baucu_rules::case::Meta {
-                congress: congress.as_ref().map(|c| c.name.clone()),
+                congress: congress.as_ref().map(|c| {
+                    crate::attendance::assembly_heading(
+                        round.assembly.kind,
+                        round.body,
+                        &c.name,
+                        &c.organisation,
+                    )
+                }),
                 organisation: congress.as_ref().map(|c| c.organisation.clone()),
                 term: congress.as_ref().map(|c| c.term.clone()),
                 place: congress.as_ref().map(|c| c.place.clone()).filter(|p| !p.is_empty()),
@@ -226,7 +238,17 @@ impl App {
                 Ok(baucu_docs::ElectedDoc {
                     title: format!("Danh sách trúng cử — {}", election.title()),
                     organisation: congress.as_ref().map(|c| c.organisation.clone()).unwrap_or_default(),
-                    congress: congress.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+                    congress: congress
+                        .as_ref()
+                        .map(|c| {
+                            crate::attendance::assembly_heading(
+                                election.assembly_kind,
+                                election.body,
+                                &c.name,
+                                &c.organisation,
+                            )
+                        })
+                        .unwrap_or_default(),
                     term: congress.as_ref().map(|c| c.term.clone()).unwrap_or_default(),
                     heading: election.title(),
                     rows,

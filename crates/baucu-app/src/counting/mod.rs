@@ -253,10 +253,7 @@ fn load_round_as(c: &Connection, id: i64, require_record: bool) -> Result<(Round
 /// committee and its chair; the inspection committee's own meeting elects its deputy chair (rules.md
 /// § 2).
 fn plenum_body(body: Body) -> Body {
-    match body {
-        Body::InspectionDeputyChair => Body::InspectionCommittee,
-        _ => Body::Committee,
-    }
+    crate::attendance::plenum_members_of(body)
 }
 
 /// Why no further round may follow the rounds held in this election, as the round page and the
@@ -283,8 +280,10 @@ pub(crate) fn further_round_refused(
     )))
 }
 
-/// The assembly of an election: the congress's (fixed for the whole congress at its first round) or
-/// the plenum's (the members of the body just elected), taken from the roster by the engine.
+/// The assembly of an election: the congress's (fixed for the whole congress at its first round,
+/// from its latest sitting) or the plenum's (the members of the body just elected, at the plenum's
+/// latest sitting), taken from the roster by the engine. A plenum not summoned yet has no attendance:
+/// refused, never the congress's.
 fn assembly_for(c: &Connection, kind: AssemblyKind, body: Body) -> Result<AssemblySnapshot, AppError> {
     let key = if kind == AssemblyKind::Plenum {
         format!("assembly:plenum:{}", plenum_body(body).code())
@@ -295,30 +294,25 @@ fn assembly_for(c: &Connection, kind: AssemblyKind, body: Body) -> Result<Assemb
         return serde_json::from_str(&saved)
             .map_err(|_| AppError::damaged("Dữ liệu hội nghị", "số làm căn cứ đã lấy"));
     }
-    let mut people: Vec<Person> =
-        persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
-    if kind == AssemblyKind::Plenum {
+    let a = if kind == AssemblyKind::Plenum {
         let members_of = plenum_body(body);
-        let source = edb::all(c)?.into_iter().rev().find(|e| e.body == members_of.code());
-        let members: BTreeSet<i64> = match source {
-            Some(e) => edb::elected(c, e.id)?.into_iter().filter(|(_, alt)| !alt).map(|(p, _)| p).collect(),
-            None => BTreeSet::new(),
-        };
-        if members.is_empty() {
-            return Err(AppError::Conflict(format!(
-                "Chưa có kết quả bầu {}: hội nghị chưa có thành viên.",
-                messages::body(members_of)
-            )));
-        }
-        people.retain(|p| members.contains(&p.id));
-    }
-    let sitting = persons::sittings(c)?
-        .last()
-        .cloned()
-        .ok_or_else(|| AppError::Conflict("Chưa điểm danh phiên họp nào: chưa có số có mặt.".into()))?;
-    let attended: BTreeSet<i64> = persons::attended_any(c)?.into_iter().collect();
-    let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
-    let (a, _) = assembly_of(kind, &people, &attended, &checked)?;
+        crate::attendance::plenum_assembly(c, members_of)?.ok_or_else(|| {
+            AppError::Conflict(format!(
+                "Chưa triệu tập {}: triệu tập hội nghị và điểm danh ở trang Điểm danh trước.",
+                crate::attendance::SittingAssembly::Plenum(members_of).label().to_lowercase()
+            ))
+        })?
+    } else {
+        let people: Vec<Person> =
+            persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
+        let sitting = persons::sittings(c)?
+            .last()
+            .cloned()
+            .ok_or_else(|| AppError::Conflict("Chưa điểm danh phiên họp nào: chưa có số có mặt.".into()))?;
+        let attended: BTreeSet<i64> = persons::attended_any(c)?.into_iter().collect();
+        let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
+        assembly_of(kind, &people, &attended, &checked)?.0
+    };
     let snapshot = AssemblySnapshot::of(&a);
     db::put_setting(c, &key, &serde_json::to_string(&snapshot).unwrap_or_default())?;
     Ok(snapshot)
@@ -450,6 +444,10 @@ pub struct RoundView {
     /// Why the result's further round may not be held (a chi bộ's secretary after the third round:
     /// the superior appoints), when that is so.
     pub further_round_refused: Option<String>,
+    /// Where the outcome so far (this round and the election's earlier ones) departs from the
+    /// personnel plan, once the round is closed and its body is planned: advice to the presidium
+    /// before it decides further rounds, never a change to the result (`plan::departures`).
+    pub plan_departures: Option<Vec<crate::plan::Departure>>,
 }
 
 /// What an operator sees: the round's list and their own entry only.
@@ -641,6 +639,11 @@ impl App {
                 } else {
                     None
                 };
+            let plan_departures = if round.record.is_some() {
+                crate::plan::departures(c, round.election_id, round.body, Some(round.number))?
+            } else {
+                None
+            };
             Ok(RoundView {
                 round,
                 stacks,
@@ -649,6 +652,7 @@ impl App {
                 operators,
                 not_elected: pool,
                 further_round_refused,
+                plan_departures,
             })
         })
         .await

@@ -180,6 +180,17 @@ pub async fn round_page(
                 p class={ "notice " (if step == "complete" { "ok" } else { "warn" }) } { (next_step_label(step)) }
                 @if let Some(d) = &r.decision { p { "Quyết định của đoàn chủ tịch: " (d.label()) } }
                 @if let Some(why) = &v.further_round_refused { p.notice.err { (why) } }
+                @if let Some(departures) = &v.plan_departures {
+                    div.card.plan-departures {
+                        h3 { "So với phương án nhân sự" }
+                        @if departures.is_empty() {
+                            p.notice.ok { "Kết quả đến lần bầu này đúng phương án nhân sự." }
+                        } @else {
+                            p { "Kết quả đến lần bầu này khác phương án nhân sự (để đoàn chủ tịch tham khảo trước khi quyết định; không thay đổi kết quả bầu cử):" }
+                            ul { @for d in departures { li { (d.text) } } }
+                        }
+                    }
+                }
                 @if let Some(head) = r.record.as_ref().and_then(|x| x.audit_head.as_deref()) {
                     p.small { "Mã kiểm chứng dữ liệu khi kết thúc kiểm phiếu (in trên biên bản): " code { (head) } }
                 }

@@ -35,6 +35,7 @@ fn attendance_view(current: &Current, a: &Attendance, kind: Option<AssemblyKind>
         None => "/attendance".into(),
     };
     let checked = a.rows.iter().filter(|r| r.checked_in).count();
+    let plenum = a.assembly != "congress";
     let alternates: Vec<&Person> = a
         .rows
         .iter()
@@ -49,7 +50,17 @@ fn attendance_view(current: &Current, a: &Attendance, kind: Option<AssemblyKind>
                 ul.tabs { @for s in &a.sittings {
                     li { a href={ "/attendance?sitting=" (s.id) } class=[(Some(s.id) == sid).then_some("active")] { (s.name) } }
                 } }
-                @if can {
+                @if plenum {
+                    p { strong { (a.assembly_label) } ": chỉ các ủy viên vừa được bầu được triệu tập; số làm căn cứ là của hội nghị, không phải của đại hội." }
+                }
+                @if can { @for (body, label) in &a.summonable {
+                    form.inline method="post" action="/attendance/plenum" {
+                        (csrf(current))
+                        input type="hidden" name="body" value=(body);
+                        button type="submit" { "Triệu tập " (label.to_lowercase()) }
+                    }
+                } }
+                @if can && !plenum {
                     form.inline method="post" action="/attendance/sittings" {
                         (csrf(current))
                         label { "Thêm phiên họp" input name="name" placeholder="Phiên thứ hai (chiều 20/5)" required; }
@@ -107,7 +118,7 @@ fn attendance_view(current: &Current, a: &Attendance, kind: Option<AssemblyKind>
                         } @else { @if row.checked_in { "✓" } }
                     }
                     td {
-                        @if can {
+                        @if can && !plenum {
                             form.inline method="post" action="/attendance/absence" {
                                 (csrf(current))
                                 input type="hidden" name="person" value=(p.id);
@@ -123,7 +134,7 @@ fn attendance_view(current: &Current, a: &Attendance, kind: Option<AssemblyKind>
                 }
             } }
         }
-        @if can && kind == Some(AssemblyKind::DelegatesCongress) && !alternates.is_empty() {
+        @if can && !plenum && kind == Some(AssemblyKind::DelegatesCongress) && !alternates.is_empty() {
             section.card {
                 h2 { "Triệu tập đại biểu dự khuyết" }
                 form.inline method="post" action="/attendance/alternate" {
@@ -174,6 +185,26 @@ pub async fn sitting_create(
 ) -> Response {
     match state.app.add_sitting(&current.session.actor, &f.name).await {
         Ok(id) => back(&format!("/attendance?sitting={id}"), Ok(format!("Đã thêm {}.", f.name.trim()))),
+        Err(e) => back("/attendance", Err(e)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PlenumForm {
+    body: String,
+}
+
+/// Summons the first plenum of a decided body and opens its attendance.
+pub async fn plenum_summon(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Form(f): Form<PlenumForm>,
+) -> Response {
+    match state.app.summon_plenum(&current.session.actor, &f.body).await {
+        Ok(id) => back(
+            &format!("/attendance?sitting={id}"),
+            Ok("Đã triệu tập hội nghị: điểm danh các ủy viên.".to_owned()),
+        ),
         Err(e) => back("/attendance", Err(e)),
     }
 }

@@ -1,7 +1,9 @@
 //! "Tài liệu đại hội": the documents the office used to write by hand, to download — the credentials
 //! report and the report of the congress's results (for the whole congress), the candidates' summary
 //! list and the poll ballots (for each election list). The files are made by the application
-//! (`baucu_app::documents`) when asked for; this page only links them.
+//! (`baucu_app::documents`) when asked for; this page only links them. The election rules read to the
+//! congress and the presidium's running script are among the congress's documents; the guided screen
+//! that follows the running script live is `/guide` (`guide.rs`).
 
 use super::{Notice, app_error, layout};
 use crate::AppState;
@@ -44,6 +46,7 @@ pub async fn documents_page(
             "Các tài liệu văn phòng đại hội thường phải đánh máy lại, lập từ chính số liệu đã ghi: điểm danh, "
             "danh sách bầu cử và kết quả từng lần bầu. Mỗi lần tải là một bản mới theo số liệu lúc tải."
         }
+        p { "Đoàn Chủ tịch theo dõi trình tự đại hội từng bước trên trang " a href="/guide" { "Điều hành đại hội" } "." }
         h2 { "Tài liệu của cả đại hội" }
         table.list {
             thead { tr { th { "Tài liệu" } th { "Tải về" } } }
@@ -55,6 +58,14 @@ pub async fn documents_page(
                 tr {
                     td { "Báo cáo kết quả đại hội gửi cấp trên (các cơ quan được bầu, số phiếu, tỷ lệ, cơ cấu)" }
                     td { (links("/documents/files/bao-cao-ket-qua", &[Pdf, Docx])) }
+                }
+                tr {
+                    td { "Thể lệ bầu cử đọc tại đại hội (ban kiểm phiếu, số lượng và danh sách từng cuộc bầu theo thứ tự trên phiếu, cách bầu, phiếu không hợp lệ, số làm căn cứ và số phiếu tối thiểu để trúng cử)" }
+                    td { (links("/documents/files/the-le-bau-cu", &[Pdf, Docx])) }
+                }
+                tr {
+                    td { "Kịch bản điều hành của Đoàn Chủ tịch (trình tự đại hội và lời dẫn, điền sẵn số liệu điểm danh, các biểu quyết, danh sách bầu cử)" }
+                    td { (links("/documents/files/kich-ban-dieu-hanh", &[Pdf, Docx])) }
                 }
             }
         }
@@ -101,6 +112,8 @@ pub async fn congress_document(
     let download = match split(&file) {
         Ok(("tham-tra-tu-cach", f)) => state.app.credentials_report(actor, f).await,
         Ok(("bao-cao-ket-qua", f)) => state.app.results_report(actor, f).await,
+        Ok(("the-le-bau-cu", f)) => state.app.rules_text(actor, f).await,
+        Ok(("kich-ban-dieu-hanh", f)) => state.app.running_script(actor, f).await,
         Ok(_) => Err(AppError::NotFound("tài liệu này")),
         Err(e) => Err(e),
     };

@@ -47,11 +47,13 @@ pub async fn home(
         }
         div.steps {
             a.step href="/roster" { strong { "1. Danh sách" } span { (persons) " người" } }
-            a.step href="/attendance" { strong { "2. Điểm danh" } span { "Số làm căn cứ tính kết quả" } }
-            a.step href="/votes" { strong { "3. Biểu quyết" } span { "Đoàn chủ tịch, ban kiểm phiếu…" } }
-            a.step href="/elections" { strong { "4. Bầu cử" } span { (elections.len()) " cuộc bầu" } }
+            a.step href="/plan" { strong { "2. Phương án nhân sự" } span { "Số lượng, cơ cấu, nhân sự dự kiến" } }
+            a.step href="/attendance" { strong { "3. Điểm danh" } span { "Số làm căn cứ tính kết quả" } }
+            a.step href="/votes" { strong { "4. Biểu quyết" } span { "Đoàn chủ tịch, ban kiểm phiếu…" } }
+            a.step href="/elections" { strong { "5. Bầu cử" } span { (elections.len()) " cuộc bầu" } }
             @if actor.role.may(Permission::ViewCounting) {
-                a.step href="/documents" { strong { "5. Tài liệu đại hội" } span { "Thẩm tra tư cách, trích ngang, phiếu, báo cáo" } }
+                a.step href="/guide" { strong { "6. Điều hành từng bước" } span { "Việc tiếp theo và lời dẫn của đoàn chủ tịch" } }
+                a.step href="/documents" { strong { "7. Tài liệu đại hội" } span { "Thẩm tra tư cách, trích ngang, phiếu, kịch bản, báo cáo" } }
             }
         }
     };

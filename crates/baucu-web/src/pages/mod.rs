@@ -12,13 +12,17 @@ pub(crate) mod backup;
 mod congress;
 mod documents;
 mod elections;
+mod guide;
 mod home;
 mod login;
+mod plan;
 mod roster;
 mod votes;
 
 pub use accounts::{throttle_lift, user_create, user_password, user_update, users_page};
-pub use attendance::{absence, alternate, attendance_page, check_in, check_in_name, sitting_create};
+pub use attendance::{
+    absence, alternate, attendance_page, check_in, check_in_name, plenum_summon, sitting_create,
+};
 pub use audit::{audit_page, audit_pdf};
 pub use congress::{congress_page, congress_submit};
 pub use documents::{congress_document, documents_page, election_document};
@@ -26,8 +30,10 @@ pub use elections::{
     approval, candidate_add, election_create, election_page, elections_page, move_on_ballot, order_reset,
     poll, poll_tie, removal, withdrawal_decision, withdrawal_request,
 };
+pub use guide::guide_page;
 pub use home::home;
 pub use login::{login_page, login_submit, logout, password_page, password_submit, session_cookie};
+pub use plan::{plan_page, plan_remove, plan_submit};
 pub use roster::{
     person_create, person_delete, person_edit, person_new, person_update, roster_import, roster_import_apply,
     roster_import_mapping, roster_import_preview, roster_page, roster_template,

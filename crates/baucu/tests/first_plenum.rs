@@ -1,0 +1,244 @@
+//! The first plenum of the new committee as an assembly of its own (issue 11, "Assemblies as data"),
+//! through the real node over HTTP: summoned in one step from the committee's decided result, its own
+//! sitting and check-in (one member absent), its own base; the standing committee's list approved
+//! against the plenum's present and refused above it; its ballot and minutes headed by the plenum
+//! ("Hội nghị lần thứ nhất Ban Chấp hành … khóa …") with the plenum's base, not the congress's.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::Command;
+use support::{Client, SMALL_PASSWORD};
+
+const CONGRESS_SIZE: usize = 30;
+const COMMITTEE_SEATS: usize = 9;
+const PLENUM_HEADING: &str = "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ xã Thượng Kiệm khóa XXVI";
+
+fn login(server: &support::Server, user: &str) -> Client {
+    Client::login(&server.addr, user, SMALL_PASSWORD)
+}
+
+/// Both operators key the same ballots into their entries of the one stack and finish.
+fn key_both(server: &support::Server, entries: [i64; 2], codes: &[&str]) {
+    for (user, entry) in [("op1", entries[0]), ("op2", entries[1])] {
+        let op = login(server, user);
+        for (i, code) in codes.iter().enumerate() {
+            op.post(
+                &format!("/api/entries/{entry}/ballots"),
+                json!({ "code": code, "key": format!("{user}-{entry}-{i}") }),
+            );
+        }
+        op.post(&format!("/api/entries/{entry}/finish"), json!({}));
+    }
+}
+
+/// Issues `papers` ballots, hands one stack to op1 and op2, keys `codes` in both entries and closes
+/// the round: the result as the close answers it.
+fn count_and_close(server: &support::Server, round: i64, codes: &[&str], key: &str) -> Value {
+    let head = login(server, "head");
+    let papers = codes.len();
+    head.post(&format!("/api/rounds/{round}/issued"), json!({ "issued": papers, "collected": papers }));
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let ops = [support::operator_id(&view, "op1"), support::operator_id(&view, "op2")];
+    head.post(
+        &format!("/api/rounds/{round}/stacks"),
+        json!({ "name": "Chồng 1", "papers": papers, "operators": ops, "key": key }),
+    );
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let entries = [0, 1].map(|i| view["stacks"][0]["entries"][i]["id"].as_i64().expect("entry"));
+    key_both(server, entries, codes);
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }))
+}
+
+/// pdftotext of a PDF, lines wrapped by the layout joined back and spaces collapsed.
+fn pdf_text(pdf: &[u8], dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Congress {
+    server: support::Server,
+    people: Vec<Value>,
+    /// The committee's members as its result elected them.
+    members: Vec<Value>,
+}
+
+/// A members' congress of 30, all present at its sitting (B = 30), whose committee of 9 is elected
+/// from a list of 10 (every ballot strikes the tenth name) and the round closed.
+fn congress_with_committee(data: &Path) -> Congress {
+    support::add_small_accounts(data, &support::baucu);
+    let server = support::start(data, false);
+    let org = login(&server, "org");
+    org.call(
+        "PUT",
+        "/api/congress",
+        Some(&json!({ "name": "Đại hội Đảng bộ xã Thượng Kiệm lần thứ XXVI",
+            "organisation": "Đảng bộ xã Thượng Kiệm", "level": "grassroots",
+            "assembly_kind": "members_congress", "term": "2025–2030", "opens_on": "20/05/2025" })),
+    );
+    let names: Vec<String> = (0..CONGRESS_SIZE).map(|i| format!("Ngô Văn Số {}", i + 1)).collect();
+    let people = support::roster_present(&org, &names);
+    let committee = org.post(
+        "/api/elections",
+        json!({ "body": "committee", "seats": COMMITTEE_SEATS.to_string(),
+            "seats_for": CONGRESS_SIZE.to_string(), "seats_against": "0" }),
+    )["id"]
+        .as_i64()
+        .expect("election");
+    for p in &people[..=COMMITTEE_SEATS] {
+        org.post(
+            &format!("/api/elections/{committee}/candidates"),
+            json!({ "person_id": p["id"], "source": "convening" }),
+        );
+    }
+    let pres = login(&server, "pres");
+    let approval = pres.post(
+        &format!("/api/elections/{committee}/approval"),
+        json!({ "in_favour": CONGRESS_SIZE, "against": 0 }),
+    );
+    assert_eq!(approval["passed"], true, "{approval}");
+    let round =
+        pres.post(&format!("/api/elections/{committee}/rounds"), json!({ "entries_per_stack": 2 }))["id"]
+            .as_i64()
+            .expect("round");
+    let strike_last = format!("x:{}", COMMITTEE_SEATS + 1);
+    let result = count_and_close(&server, round, &vec![strike_last.as_str(); CONGRESS_SIZE], "committee-1");
+    assert_eq!(result["next_step"], "complete", "{result}");
+    let elected: Vec<Value> =
+        login(&server, "head").get(&format!("/api/rounds/{round}"))["round"]["candidate_ids"]
+            .as_array()
+            .expect("ids")[..COMMITTEE_SEATS]
+            .to_vec();
+    let members = people.iter().filter(|p| elected.contains(&p["id"])).cloned().collect();
+    Congress { server, people, members }
+}
+
+fn error_message(v: &Value) -> String {
+    v["error"]["message"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn first_plenum_own_attendance_base_approval_and_headings() {
+    let dir = tempfile::tempdir().expect("temp");
+    let Congress { server, people, members } = congress_with_committee(&dir.path().join("data"));
+    assert_eq!(members.len(), COMMITTEE_SEATS);
+    let org = login(&server, "org");
+    let pres = login(&server, "pres");
+
+    // The standing committee is elected at the plenum: before the plenum is summoned, its list
+    // cannot be approved against anyone's attendance (never the congress's 30).
+    let standing = org.post(
+        "/api/elections",
+        json!({ "body": "standing_committee", "seats": "3", "seats_for": "8", "seats_against": "0" }),
+    )["id"]
+        .as_i64()
+        .expect("election");
+    for p in &members[..4] {
+        org.post(
+            &format!("/api/elections/{standing}/candidates"),
+            json!({ "person_id": p["id"], "source": "convening" }),
+        );
+    }
+    let approval = format!("/api/elections/{standing}/approval");
+    let (status, reply) =
+        pres.try_call("POST", &approval, Some(&json!({ "in_favour": 20, "against": 0 }))).expect("request");
+    assert_eq!(status, 409, "{reply}");
+    assert!(error_message(&reply).contains("Chưa triệu tập hội nghị"), "{reply}");
+
+    // Summoned in one step from the committee's result; the plenum's own sitting.
+    let sitting =
+        org.post("/api/plenums", json!({ "body": "committee" }))["sitting_id"].as_i64().expect("sitting");
+    let (status, reply) =
+        org.try_call("POST", "/api/plenums", Some(&json!({ "body": "committee" }))).expect("request");
+    assert_eq!(status, 409, "summoned once: {reply}");
+    let (status, reply) = org
+        .try_call("POST", "/api/plenums", Some(&json!({ "body": "inspection_committee" })))
+        .expect("request");
+    assert_eq!(status, 409, "no inspection committee elected yet: {reply}");
+    assert!(error_message(&reply).contains("Chưa có kết quả bầu ủy ban kiểm tra"), "{reply}");
+
+    // Only members may be checked in; all but the last one are.
+    let outsider = people.iter().find(|p| !members.contains(p)).expect("someone not elected");
+    let (status, reply) = org
+        .try_call(
+            "POST",
+            "/api/attendance/check-in",
+            Some(&json!({ "sitting_id": sitting, "person_id": outsider["id"], "present": true })),
+        )
+        .expect("request");
+    assert_eq!(status, 422, "{reply}");
+    assert!(error_message(&reply).contains("không phải ủy viên ban chấp hành vừa được bầu"), "{reply}");
+    for p in &members[..COMMITTEE_SEATS - 1] {
+        org.post(
+            "/api/attendance/check-in",
+            json!({ "sitting_id": sitting, "person_id": p["id"], "present": true }),
+        );
+    }
+    let plenum = org.get(&format!("/api/attendance?sitting={sitting}"));
+    assert_eq!(plenum["assembly"], "plenum:committee", "{plenum}");
+    assert_eq!(plenum["sitting"]["name"], PLENUM_HEADING);
+    assert_eq!(plenum["rows"].as_array().expect("rows").len(), COMMITTEE_SEATS, "only the members");
+    let report = &plenum["report"];
+    assert_eq!(report["assembly_kind"], "plenum", "{report}");
+    assert_eq!(
+        (&report["summoned"], &report["present"], &report["absent"], &report["base"], &report["threshold"]),
+        (&json!(9), &json!(8), &json!(1), &json!(9), &json!(5)),
+        "{report}"
+    );
+    assert_eq!(report["lines"][0]["label"], "Tổng số ủy viên được triệu tập");
+    // The congress's attendance is untouched by the plenum's.
+    let congress = org.get("/api/attendance");
+    assert_eq!(congress["assembly"], "congress");
+    assert_eq!((&congress["report"]["summoned"], &congress["report"]["present"]), (&json!(30), &json!(30)));
+    // The page shows the plenum's lines.
+    let (status, page) = org.download(&format!("/attendance?sitting={sitting}"));
+    let page = String::from_utf8_lossy(&page);
+    assert_eq!(status, 200);
+    assert!(page.contains("Tổng số ủy viên được triệu tập") && page.contains(PLENUM_HEADING), "{page}");
+
+    // The list is approved against the plenum's 8 present: 9 is refused, 8 passes.
+    let detail = org.get(&format!("/api/elections/{standing}"));
+    assert_eq!(detail["present"], 8, "{detail}");
+    let (status, reply) =
+        pres.try_call("POST", &approval, Some(&json!({ "in_favour": 9, "against": 0 }))).expect("request");
+    assert_eq!(status, 422, "{reply}");
+    assert!(error_message(&reply).contains("vượt số có mặt (8)"), "{reply}");
+    let passed = pres.post(&approval, json!({ "in_favour": 8, "against": 0 }));
+    assert_eq!(passed["passed"], true, "{passed}");
+
+    // The round takes the plenum's assembly: 9 summoned, 8 present, B = 9.
+    let round =
+        pres.post(&format!("/api/elections/{standing}/rounds"), json!({ "entries_per_stack": 2 }))["id"]
+            .as_i64()
+            .expect("round");
+    let head = login(&server, "head");
+    let view = head.get(&format!("/api/rounds/{round}"))["round"].clone();
+    assert_eq!(view["assembly"]["type"], "plenum");
+    assert_eq!(
+        (&view["assembly"]["summoned"], &view["assembly"]["present"], &view["base"]),
+        (&json!(9), &json!(8), &json!(9))
+    );
+
+    // The ballot is headed by the plenum, with the term.
+    let (status, pdf) = head.download(&format!("/rounds/{round}/files/phieu-bau.pdf"));
+    assert_eq!(status, 200);
+    let ballot = pdf_text(&pdf, dir.path(), "ballot.pdf");
+    assert!(ballot.contains(PLENUM_HEADING) && ballot.contains("2025–2030"), "{ballot}");
+    assert!(!ballot.contains("Đại hội Đảng bộ"), "{ballot}");
+
+    // Eight ballots striking the fourth name: the minutes state the plenum, its 9 and its B.
+    let result = count_and_close(&server, round, &["x:4"; 8], "standing-1");
+    assert_eq!(result["next_step"], "complete", "{result}");
+    let (status, pdf) = head.download(&format!("/rounds/{round}/files/bien-ban.pdf"));
+    assert_eq!(status, 200);
+    let minutes = pdf_text(&pdf, dir.path(), "minutes.pdf");
+    assert!(minutes.contains(&format!("Hội nghị: {PLENUM_HEADING}, nhiệm kỳ 2025–2030")), "{minutes}");
+    assert!(minutes.contains("Tổng số ủy viên được triệu tập 9"), "{minutes}");
+    assert!(minutes.contains("Số ủy viên có mặt 8 Số ủy viên vắng mặt 1"), "{minutes}");
+    assert!(minutes.contains("Số làm căn cứ tính kết quả bầu cử 9"), "{minutes}");
+    assert!(!minutes.contains("Tổng số đảng viên chính thức"), "nothing of the congress: {minutes}");
+}
