@@ -728,7 +728,21 @@ pub fn router_with(app: App, options: RouterOptions) -> Router {
         .layer(axum::middleware::map_response(move |response| {
             secure_cookies(response, options.secure_cookies)
         }))
+        .layer(axum::middleware::map_response(hall_headers))
         .with_state(state)
+}
+
+/// Headers on every answer: no page of the node may be framed by another site (a stranger's page in
+/// the hall cannot overlay the node's buttons; the round page frames its own ballot preview), no
+/// content-type guessing, and no address of a node page sent to another site.
+async fn hall_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let headers = response.headers_mut();
+    headers.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
+    headers.insert("content-security-policy", HeaderValue::from_static("frame-ancestors 'self'"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    response
 }
 
 /// Over HTTPS, every cookie the node sets is `Secure`: a browser never sends it over plain HTTP.

@@ -461,3 +461,53 @@ fn ballot_one_sheet_web_prints_a5_two_to_an_a4_sheet_from_the_print_form() {
         head.download(&format!("/rounds/{round}/files/phieu-bau.pdf?paper=a5&two_per_sheet=yes"));
     assert_eq!(status, 422, "{}", String::from_utf8_lossy(&page));
 }
+
+/// The header lines (lower case) and the body of a GET, as the browser receives them.
+fn get_with_headers(addr: &str, path: &str, cookie: &str) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("header end");
+    (String::from_utf8_lossy(&raw[..split]).to_lowercase(), raw[split + 4..].to_vec())
+}
+
+/// The round page's preview frames the very sheet the download prints (same bytes), shown in the
+/// page rather than saved; the node's pages may be framed by the node itself only.
+#[test]
+fn ballot_one_sheet_preview_on_the_round_page_is_the_printed_sheet() {
+    let data = tempfile::tempdir().expect("temp");
+    let (server, round, _, _) = support::small_congress(data.path(), 10);
+    let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
+    let (page_head, page) = get_with_headers(&server.addr, &format!("/rounds/{round}"), &head.cookie);
+    let page = String::from_utf8_lossy(&page).into_owned();
+    let src = format!("/rounds/{round}/files/phieu-bau.pdf?copies=1&amp;paper=a4&amp;preview=1");
+    assert!(page.contains(&format!("src=\"{src}\"")), "the page frames the preview: {page}");
+    assert!(page_head.contains("x-frame-options: sameorigin"), "{page_head}");
+    assert!(page_head.contains("content-security-policy: frame-ancestors 'self'"), "{page_head}");
+    assert!(page_head.contains("x-content-type-options: nosniff"), "{page_head}");
+
+    let (shown_head, shown) = get_with_headers(&server.addr, &src.replace("&amp;", "&"), &head.cookie);
+    assert!(shown_head.contains("content-type: application/pdf"), "{shown_head}");
+    assert!(shown_head.contains("content-disposition: inline;"), "{shown_head}");
+    let (saved_head, saved) = get_with_headers(
+        &server.addr,
+        &format!("/rounds/{round}/files/phieu-bau.pdf?copies=1&paper=a4"),
+        &head.cookie,
+    );
+    assert!(saved_head.contains("content-disposition: attachment;"), "{saved_head}");
+    assert!(shown.starts_with(b"%PDF"), "a PDF");
+    assert_eq!(shown, saved, "the preview is the printed sheet, byte for byte");
+
+    // Only the ballot is previewed, and only with preview=1.
+    for path in [
+        format!("/rounds/{round}/files/phieu-bau.pdf?preview=yes"),
+        format!("/rounds/{round}/files/nhat-ky.pdf?preview=1"),
+    ] {
+        let (status, _) = head.download(&path);
+        assert_eq!(status, 422, "{path}");
+    }
+}

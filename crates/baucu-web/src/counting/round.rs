@@ -115,6 +115,11 @@ pub async fn round_page(
                 label { input type="checkbox" name="two_per_sheet" value="1"; " Phiếu A5: hai phiếu trên một tờ A4 (để cắt đôi)" }
                 button type="submit" { "Tải phiếu bầu (PDF)" }
             }
+            details.preview {
+                summary { "Xem trước phiếu bầu (đúng tờ phiếu sẽ in, khổ A4)" }
+                iframe.ballot-preview loading="lazy" title="Phiếu bầu"
+                    src={ "/rounds/" (r.id) "/files/phieu-bau.pdf?copies=1&paper=a4&preview=1" } {}
+            }
             p.muted {
                 "Mỗi phiếu luôn nằm trọn trên một tờ: cỡ chữ (tên nhỏ nhất 10 pt) và số cột được chọn cho vừa; "
                 "danh sách không vừa khổ đã chọn thì phiếu in trên khổ lớn hơn (A5 → A4 → A3) và tên tệp tải về ghi khổ giấy đã dùng."
@@ -483,10 +488,15 @@ pub async fn reopen_round(
 
 /// A file to download, named for the user's disk.
 pub fn file_response(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    file_response_as(content_type, file_name, bytes, "attachment")
+}
+
+/// A file answered as `disposition` (`attachment` to save it, `inline` to show it in the page).
+fn file_response_as(content_type: &str, file_name: &str, bytes: Vec<u8>, disposition: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+            (header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"{file_name}\"")),
         ],
         bytes,
     )
@@ -501,6 +511,9 @@ pub struct FileQuery {
     paper: Option<String>,
     #[serde(default)]
     two_per_sheet: Option<String>,
+    /// `1`: the ballot shown in the round page's preview rather than saved.
+    #[serde(default)]
+    preview: Option<String>,
 }
 
 pub async fn round_file(
@@ -545,9 +558,15 @@ pub async fn round_file(
         "nhat-ky.pdf" => state.app.journal_pdf(actor, id).await,
         _ => Err(AppError::NotFound("tài liệu này")),
     };
-    match download {
-        Ok(d) => file_response(d.content_type, &d.file_name, d.bytes),
-        Err(e) => app_error(e),
+    // Only the ballot is previewed in the page; any other value of `preview` is refused.
+    let disposition = match (file.as_str(), q.preview.as_deref()) {
+        (_, None) => Ok("attachment"),
+        ("phieu-bau.pdf", Some("1")) => Ok("inline"),
+        _ => Err(AppError::invalid("preview", "Chỉ xem trước được phiếu bầu (preview=1).")),
+    };
+    match (download, disposition) {
+        (Ok(d), Ok(disposition)) => file_response_as(d.content_type, &d.file_name, d.bytes, disposition),
+        (Err(e), _) | (_, Err(e)) => app_error(e),
     }
 }
 
