@@ -110,7 +110,7 @@ pub async fn votes_page(
                         textarea name="technical" rows="3" {}
                     }
                     label { "Nội dung (bắt buộc với vấn đề khác)" input name="detail" maxlength="500"; }
-                    div.actions {
+                    div.actions.wide {
                         label { "Tán thành" input name="votes_for" inputmode="numeric" required autocomplete="off"; }
                         label { "Không tán thành" input name="votes_against" inputmode="numeric" required autocomplete="off"; }
                         label { "Không biểu quyết (nếu có ghi)" input name="abstain" inputmode="numeric" autocomplete="off"; }
