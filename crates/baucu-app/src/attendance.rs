@@ -89,6 +89,105 @@ pub fn plenum_heading(members_of: Body, congress_name: &str, organisation: &str)
     }
 }
 
+/// The khóa of a committee named in `name`: the word after "khóa" (or "khoá"), else after "lần thứ".
+fn khoa_in(name: &str) -> Option<&str> {
+    ["khóa ", "khoá ", "Khóa ", "Khoá ", "lần thứ "]
+        .iter()
+        .find_map(|marker| name.split_once(marker))
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .map(|k| k.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|k| !k.is_empty())
+}
+
+/// Whether `name` names the khóa of the committee whose by-election plenum it is.
+pub fn names_khoa(name: &str) -> bool {
+    khoa_in(name).is_some()
+}
+
+/// The heading of a by-election plenum (bầu bổ sung, Art. 28) of a committee whose term is running:
+/// "Hội nghị Ban Chấp hành Đảng bộ xã … khóa XXVI, nhiệm kỳ 2025–2030 (bầu bổ sung)". The khóa is
+/// read from the node's name ("… khóa XXVI"); the term written once.
+pub fn by_election_heading(name: &str, organisation: &str, term: &str) -> String {
+    let body = format!("Ban Chấp hành {}", organisation.trim());
+    let term = term.trim();
+    let bare = term.strip_prefix("nhiệm kỳ").or_else(|| term.strip_prefix("Nhiệm kỳ")).unwrap_or(term).trim();
+    let mut heading = match khoa_in(name) {
+        Some(k) => format!("Hội nghị {body} khóa {k}"),
+        None => format!("Hội nghị {body}"),
+    };
+    if !bare.is_empty() {
+        heading.push_str(&format!(", nhiệm kỳ {bare}"));
+    }
+    heading.push_str(" (bầu bổ sung)");
+    heading
+}
+
+/// Whether the node holds a by-election plenum: its congress record is a `plenum` (the committee of
+/// a term already running, its members the roster), not a congress.
+pub(crate) fn is_by_election(c: &baucu_store::rusqlite::Connection) -> Result<bool, AppError> {
+    Ok(baucu_store::congress::get(c)?.is_some_and(|r| r.assembly_kind == AssemblyKind::Plenum.code()))
+}
+
+/// The heading on an election's ballots, lists and minutes, given the kind of the node's own
+/// assembly (`node_kind`: the congress's, or `plenum` for a by-election node): the by-election
+/// plenum's heading with its term, or [`assembly_heading`].
+pub(crate) fn election_heading(
+    node_kind: AssemblyKind,
+    kind: AssemblyKind,
+    body: Body,
+    congress_name: &str,
+    organisation: &str,
+    term: &str,
+) -> String {
+    match node_kind {
+        AssemblyKind::Plenum => by_election_heading(congress_name, organisation, term),
+        AssemblyKind::MembersCongress | AssemblyKind::DelegatesCongress => {
+            assembly_heading(kind, body, congress_name, organisation)
+        }
+    }
+}
+
+/// What a by-election plenum may elect (rules.md § 2): anything its committee elects but delegates to
+/// the higher congress, which only a congress elects; a standing committee only when the committee
+/// (its official members on the roster) has at least 9 members.
+pub(crate) fn check_by_election_body(
+    c: &baucu_store::rusqlite::Connection,
+    body: Body,
+) -> Result<(), AppError> {
+    if body == Body::Delegates {
+        return Err(AppError::invalid(
+            "body",
+            "Hội nghị Ban Chấp hành bầu bổ sung không bầu đại biểu dự đại hội cấp trên: chỉ đại hội bầu đại biểu.",
+        ));
+    }
+    if body == Body::StandingCommittee {
+        let members = persons::all(c)?
+            .into_iter()
+            .map(Person::from_row)
+            .filter(|p| {
+                p.as_ref().map_or(true, |p| p.party_status() == baucu_rules::roster::PartyStatus::Official)
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .len();
+        let members = u32::try_from(members).unwrap_or(u32::MAX);
+        if !baucu_rules::roster::standing_committee_allowed(members) {
+            return Err(AppError::Conflict(format!(
+                "Ban chấp hành có {members} ủy viên: chỉ bầu ban thường vụ khi ban chấp hành có từ 9 ủy viên trở lên (Quy chế bầu cử trong Đảng)."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// An election's title on the documents of a by-election: "Bầu ban thường vụ" becomes "Bầu bổ sung
+/// ban thường vụ".
+pub(crate) fn by_election_title(title: &str) -> String {
+    match title.strip_prefix("Bầu ") {
+        Some(rest) => format!("Bầu bổ sung {rest}"),
+        None => format!("{title} (bầu bổ sung)"),
+    }
+}
+
 /// The body whose members sit in the plenum that elects `body`: the inspection committee for its
 /// deputy chair, the committee for everything else a plenum elects (rules.md § 2).
 pub(crate) fn plenum_members_of(body: Body) -> Body {
@@ -173,6 +272,15 @@ pub(crate) fn plenum_assembly(
     c: &baucu_store::rusqlite::Connection,
     members_of: Body,
 ) -> Result<Option<Assembly>, AppError> {
+    // A by-election node is itself the plenum: its roster (the committee's current members) at its
+    // latest sitting.
+    if is_by_election(c)? {
+        let which = SittingAssembly::Congress;
+        let Some(sitting) = persons::sittings_of(c, &which.code())?.last().cloned() else { return Ok(None) };
+        let (kind, people, attended) = summoned_of(c, which)?;
+        let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
+        return Ok(Some(assembly_of(kind, &people, &attended, &checked)?.0));
+    }
     let which = SittingAssembly::Plenum(members_of);
     let Some(sitting) = persons::sittings_of(c, &which.code())?.last().cloned() else { return Ok(None) };
     let (kind, people, attended) = summoned_of(c, which)?;
@@ -318,6 +426,11 @@ impl App {
         let which = SittingAssembly::Plenum(body);
         let today = self.now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(7))).date().to_string();
         self.act(actor, "plenum.summon", move |c| {
+            if is_by_election(c)? {
+                return Err(AppError::Conflict(
+                    "Đây là hội nghị bầu bổ sung: các ủy viên đã có trong danh sách và điểm danh ở phiên họp của hội nghị, không triệu tập hội nghị lần thứ nhất.".into(),
+                ));
+            }
             if !persons::sittings_of(c, &which.code())?.is_empty() {
                 return Err(AppError::Conflict(format!("{} đã được triệu tập.", which.label())));
             }
@@ -365,21 +478,29 @@ impl App {
             None => SittingAssembly::Congress,
         };
         let sid = sitting.as_ref().map(|s| s.id);
-        let ((kind, people, attended), checked, summonable) = self
+        let ((kind, people, attended), checked, summonable, by_election) = self
             .read(move |c| {
                 let checked = match sid {
                     Some(id) => persons::checked_in(c, id)?,
                     None => Vec::new(),
                 };
                 let mut summonable = Vec::new();
-                for body in SittingAssembly::PLENUM_BODIES {
+                let bodies: &[Body] = if is_by_election(c)? { &[] } else { &SittingAssembly::PLENUM_BODIES };
+                for &body in bodies {
                     let plenum = SittingAssembly::Plenum(body);
                     if persons::sittings_of(c, &plenum.code())?.is_empty() && plenum_members(c, body).is_ok()
                     {
                         summonable.push((body.code().to_owned(), plenum.label().to_owned()));
                     }
                 }
-                Ok((summoned_of(c, which)?, checked, summonable))
+                // A by-election node's own sittings are its plenum's, headed as its documents are.
+                let by_election = match baucu_store::congress::get(c)? {
+                    Some(r) if r.assembly_kind == AssemblyKind::Plenum.code() => {
+                        Some(by_election_heading(&r.name, &r.organisation, &r.term))
+                    }
+                    _ => None,
+                };
+                Ok((summoned_of(c, which)?, checked, summonable, by_election))
             })
             .await?;
         let checked: BTreeSet<i64> = checked.into_iter().collect();
@@ -400,7 +521,7 @@ impl App {
             sitting,
             sittings,
             assembly: which.code(),
-            assembly_label: which.label().to_owned(),
+            assembly_label: by_election.unwrap_or_else(|| which.label().to_owned()),
             summonable,
             rows,
             report,
@@ -632,6 +753,151 @@ mod tests {
         // The congress's attendance is its own.
         let attended: BTreeSet<i64> = persons::attended_any(&c).expect("attended").into_iter().collect();
         assert_eq!(attended, BTreeSet::from([transferred, outsider, away]));
+    }
+
+    /// A by-election node: its congress record is a plenum of the committee, its roster the
+    /// committee's current members.
+    fn by_election_node(c: &Connection) {
+        baucu_store::congress::put(
+            c,
+            &baucu_store::congress::CongressRow {
+                name: "Hội nghị Ban Chấp hành Đảng bộ xã Thượng Kiệm khóa XXVI".into(),
+                organisation: "Đảng bộ xã Thượng Kiệm".into(),
+                level: "grassroots".into(),
+                assembly_kind: "plenum".into(),
+                term: "2025–2030".into(),
+                regulation: "190-QD/TW".into(),
+                ..Default::default()
+            },
+        )
+        .expect("congress");
+    }
+
+    #[test]
+    fn by_election_base_is_the_plenums_of_the_roster_with_the_five_subtractions() {
+        let mut c = Connection::open_in_memory().expect("open");
+        baucu_store::schema::migrate(&mut c).expect("migrate");
+        by_election_node(&c);
+        assert!(is_by_election(&c).expect("read"));
+        let members: Vec<i64> =
+            (1..=13).map(|i| person(&c, &format!("Nguyễn Văn Ủy Viên {i}"), |_| {})).collect();
+        let excused = person(&c, "Trần Thị Có Lý Do", |p| p.absence = "with_accepted_reason".into());
+        let away = person(&c, "Lê Văn Không Lý Do", |p| p.absence = "without_reason".into());
+        // Before its sitting the plenum has no attendance.
+        assert_eq!(plenum_assembly(&c, Body::Committee).expect("read"), None);
+        let sitting = persons::insert_sitting(&c, "congress", "Hội nghị", None).expect("sitting");
+        for id in &members {
+            persons::set_check_in(&c, sitting, *id, true, "t").expect("check in");
+        }
+        // A committee of 15: 13 present, one absent with an accepted reason (subtracted), one without
+        // (stays in B).
+        let a = plenum_assembly(&c, Body::Committee).expect("assembly").expect("sitting held");
+        assert_eq!(a.kind(), AssemblyKind::Plenum);
+        assert_eq!((a.summoned(), a.present(), a.absent()), (15, 13, 2));
+        assert!(a.exclusions().contains(&(Exclusion::AbsentWithAcceptedReason, 1)), "{:?}", a.exclusions());
+        assert_eq!(a.exclusions().iter().map(|(_, n)| n).sum::<u32>(), 1);
+        assert_eq!((a.base().get(), a.base().threshold()), (14, 8));
+        // Every election of the plenum takes the same assembly, whatever the body.
+        for body in [Body::StandingCommittee, Body::Secretary, Body::InspectionDeputyChair] {
+            let b = plenum_assembly(&c, plenum_members_of(body)).expect("assembly").expect("sitting");
+            assert_eq!(b, a);
+        }
+        // Each of the five subtractions of the plenum's base applies to the roster.
+        for (i, set) in [
+            |p: &mut PersonRow| p.suspended = true,
+            |p: &mut PersonRow| p.prosecuted = true,
+            |p: &mut PersonRow| p.temporarily_transferred = true,
+            |p: &mut PersonRow| p.exempted = true,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            person(&c, &format!("Phạm Văn Trừ {i}"), set);
+        }
+        let a = plenum_assembly(&c, Body::Committee).expect("assembly").expect("sitting held");
+        assert_eq!(
+            a.exclusions(),
+            &[
+                (Exclusion::TemporaryTransferAbsent, 1),
+                (Exclusion::ExemptedAbsent, 1),
+                (Exclusion::Suspended, 1),
+                (Exclusion::ProsecutedOrDetained, 1),
+                (Exclusion::AbsentWithAcceptedReason, 1),
+            ]
+        );
+        assert_eq!((a.summoned(), a.base().get()), (19, 14));
+        // A by-election has no first plenum to summon, and elects no delegates.
+        assert!(matches!(check_by_election_body(&c, Body::Delegates), Err(AppError::Invalid(_))));
+        assert!(check_by_election_body(&c, Body::StandingCommittee).is_ok());
+        assert!(check_by_election_body(&c, Body::Committee).is_ok());
+        // The member away without a reason stays in the base.
+        let (_, people, _) = summoned_of(&c, SittingAssembly::Congress).expect("summoned");
+        let people_away: Vec<&Person> = people.iter().filter(|p| p.id == away).collect();
+        assert_eq!(people_away.len(), 1);
+        assert_eq!(standing(AssemblyKind::Plenum, &facts(people_away[0], false, false)), Standing::Counted);
+        let people_excused: Vec<&Person> = people.iter().filter(|p| p.id == excused).collect();
+        assert_eq!(
+            standing(AssemblyKind::Plenum, &facts(people_excused[0], false, false)),
+            Standing::Excluded(Exclusion::AbsentWithAcceptedReason)
+        );
+    }
+
+    #[test]
+    fn by_election_standing_committee_needs_a_committee_of_nine() {
+        let mut c = Connection::open_in_memory().expect("open");
+        baucu_store::schema::migrate(&mut c).expect("migrate");
+        by_election_node(&c);
+        for i in 1..=8 {
+            person(&c, &format!("Nguyễn Văn Ủy Viên {i}"), |_| {});
+        }
+        person(&c, "Đỗ Văn Dự Bị", |p| p.party_status = "probationary".into());
+        let refused = check_by_election_body(&c, Body::StandingCommittee);
+        assert!(matches!(&refused, Err(AppError::Conflict(m)) if m.contains("có 8 ủy viên")), "{refused:?}");
+        person(&c, "Nguyễn Văn Ủy Viên 9", |_| {});
+        assert!(check_by_election_body(&c, Body::StandingCommittee).is_ok());
+    }
+
+    #[test]
+    fn by_election_heading_and_titles() {
+        let name = "Hội nghị Ban Chấp hành Đảng bộ xã Thượng Kiệm khóa XXVI";
+        let heading =
+            "Hội nghị Ban Chấp hành Đảng bộ xã Thượng Kiệm khóa XXVI, nhiệm kỳ 2025–2030 (bầu bổ sung)";
+        assert_eq!(by_election_heading(name, "Đảng bộ xã Thượng Kiệm", "2025–2030"), heading);
+        assert_eq!(by_election_heading(name, "Đảng bộ xã Thượng Kiệm", "nhiệm kỳ 2025–2030"), heading);
+        assert_eq!(
+            by_election_heading("Bầu bổ sung, khoá XXVI", "Đảng bộ xã Thượng Kiệm", "2025–2030"),
+            heading,
+            "khoá written the old way"
+        );
+        assert!(names_khoa(name) && names_khoa("Đại hội Đảng bộ xã X lần thứ XXVI"));
+        assert!(!names_khoa("Hội nghị Ban Chấp hành Đảng bộ xã Thượng Kiệm"));
+        // Every election of a by-election node is headed by it, whatever its body.
+        for body in [Body::Committee, Body::Secretary, Body::InspectionDeputyChair] {
+            assert_eq!(
+                election_heading(
+                    AssemblyKind::Plenum,
+                    AssemblyKind::Plenum,
+                    body,
+                    name,
+                    "Đảng bộ xã Thượng Kiệm",
+                    "2025–2030"
+                ),
+                heading
+            );
+        }
+        assert_eq!(
+            election_heading(
+                AssemblyKind::MembersCongress,
+                AssemblyKind::MembersCongress,
+                Body::Committee,
+                "Đại hội X",
+                "Y",
+                "2025–2030"
+            ),
+            "Đại hội X"
+        );
+        assert_eq!(by_election_title("Bầu ban thường vụ"), "Bầu bổ sung ban thường vụ");
+        assert_eq!(by_election_title("Bầu ban chấp hành (lần 2)"), "Bầu bổ sung ban chấp hành (lần 2)");
     }
 
     #[test]

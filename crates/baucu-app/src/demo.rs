@@ -185,6 +185,7 @@ impl App {
                 closes_on: "21/05/2025".into(),
                 convening_committee: "Ban Chấp hành Đảng bộ xã khóa XXV".into(),
                 regulation: "190-QD/TW".into(),
+                direct_secretary: None,
             },
         )
         .await?;

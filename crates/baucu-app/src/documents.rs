@@ -177,14 +177,18 @@ fn require_congress(c: Option<crate::congress::Congress>) -> Result<crate::congr
 
 fn head(c: &crate::congress::Congress, date: Option<jiff::civil::Date>) -> OfficeHead {
     let iso = date.map(|d| d.to_string());
-    OfficeHead::new(&c.organisation, &c.name, &c.term, &c.place, iso.as_deref())
+    // A by-election plenum is headed by its heading, which carries its term.
+    let (name, term) = if c.is_by_election() { (c.heading(), "") } else { (c.name.clone(), c.term.as_str()) };
+    OfficeHead::new(&c.organisation, &name, term, &c.place, iso.as_deref())
 }
 
-/// "đại biểu" at a delegates' congress, "đảng viên" at a members' one.
+/// "đại biểu" at a delegates' congress, "đảng viên" at a members' one, "ủy viên" at a plenum (a
+/// by-election node's own assembly).
 fn who(kind: AssemblyKind) -> &'static str {
     match kind {
         AssemblyKind::DelegatesCongress => "đại biểu",
-        _ => "đảng viên",
+        AssemblyKind::Plenum => "ủy viên",
+        AssemblyKind::MembersCongress => "đảng viên",
     }
 }
 
@@ -852,21 +856,30 @@ impl App {
             .map(|c| c.full_name.clone())
             .collect();
         let election: Election = detail.election;
-        let heading = election.title();
+        let by_election = congress.is_by_election();
+        let heading = if by_election {
+            crate::attendance::by_election_title(&election.title())
+        } else {
+            election.title()
+        };
         let seats = election.seats;
-        // A poll at a plenum is headed by the plenum, not the congress.
-        let assembly = crate::attendance::assembly_heading(
+        // A poll at a plenum is headed by the plenum, not the congress; a by-election plenum's heading
+        // carries its term.
+        let assembly = crate::attendance::election_heading(
+            congress.assembly_kind,
             election.assembly_kind,
             election.body,
             &congress.name,
             &congress.organisation,
+            &congress.term,
         );
+        let poll_term = if by_election { String::new() } else { congress.term.clone() };
         let bytes = tokio::task::spawn_blocking(move || {
             PollBallotDoc::new(
                 kind,
                 &congress.organisation,
                 &assembly,
-                &congress.term,
+                &poll_term,
                 &heading,
                 seats,
                 &nominees,
@@ -899,6 +912,8 @@ impl App {
         let congress = require_congress(self.congress().await?)?;
         let elections = self.elections(actor).await?;
         let opening = congress.opens_on;
+        // A by-election node's own assembly is its plenum.
+        let by_election = congress.is_by_election();
         let (assembly, bodies, (planned, plan), head_entry) = self
             .read(move |c| {
                 let mut assembly = None;
@@ -908,7 +923,7 @@ impl App {
                 let mut plan = Vec::new();
                 let mut compared: Vec<&'static str> = Vec::new();
                 for e in &elections {
-                    if assembly.is_none() && e.assembly_kind != AssemblyKind::Plenum {
+                    if assembly.is_none() && (by_election || e.assembly_kind != AssemblyKind::Plenum) {
                         for r in baucu_store::counting::rounds_of(c, e.id)? {
                             let (_, round) = crate::counting::load_round(c, r.id)?;
                             if let Some(record) = &round.record {
@@ -981,7 +996,7 @@ impl App {
             chain_head,
             chain_seq,
             signers: vec![Signer {
-                on_behalf: "T/M Đoàn Chủ tịch".into(),
+                on_behalf: if by_election { "T/M Ban Chấp hành" } else { "T/M Đoàn Chủ tịch" }.into(),
                 capacity: String::new(),
                 name: String::new(),
             }],

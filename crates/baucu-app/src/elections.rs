@@ -277,6 +277,9 @@ pub struct ElectionDetail {
     pub drawn_from: Option<String>,
     /// Those present at the latest sitting (for the poll and the show of hands).
     pub present: Option<u32>,
+    /// The members of the new committee when this is the secretary elected directly by the congress
+    /// and its introduction poll among them is still to be recorded; `None` otherwise.
+    pub introduction_poll_among: Option<u32>,
 }
 
 /// The form that creates an election.
@@ -409,6 +412,19 @@ fn check_drawn_from(c: &Connection, e: &ElectionRow, parent: i64, person: &Perso
     Ok(())
 }
 
+/// The committee election a secretary election elected directly by the congress draws on (rules.md
+/// § 2: a secretary election held at the congress of an organisation above the chi bộ), or `None`
+/// for any other election.
+fn direct_secretary_committee(c: &Connection, e: &ElectionRow) -> Result<Option<i64>, AppError> {
+    if e.body != Body::Secretary.code() || e.assembly_kind == AssemblyKind::Plenum.code() {
+        return Ok(None);
+    }
+    let congress = baucu_store::congress::get(c)?.ok_or(AppError::NotFound("đại hội"))?;
+    let level = crate::congress::Level::from_code(&congress.level)
+        .ok_or_else(|| AppError::damaged("Dữ liệu đại hội", "cấp"))?;
+    Ok(if level == crate::congress::Level::Cell { None } else { e.parent_election_id })
+}
+
 impl App {
     pub async fn elections(&self, actor: &Actor) -> Result<Vec<Election>, AppError> {
         actor.require(Permission::ViewSetup)?;
@@ -453,13 +469,37 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        let direct = form.direct.is_some() && body == Body::Secretary;
         let is_cell = congress.level == crate::congress::Level::Cell;
+        let asked_direct = form.direct.is_some() && body == Body::Secretary;
+        // Above the chi bộ, where the secretary is elected is the congress's setting (the superior's
+        // permission), not a choice made election by election (rules.md § 2).
+        if body == Body::Secretary && !is_cell {
+            match (congress.direct_secretary, asked_direct) {
+                (true, false) => {
+                    return Err(AppError::Conflict(format!(
+                        "Đại hội bầu trực tiếp bí thư (thiết lập \"{}\" trên trang Đại hội): hội nghị lần thứ nhất Ban Chấp hành không bầu bí thư. Tạo cuộc bầu bí thư tại đại hội (chọn \"Bầu trực tiếp bí thư tại đại hội\").",
+                        crate::congress::DIRECT_SECRETARY_LABEL
+                    )));
+                }
+                (false, true) => {
+                    return Err(AppError::Conflict(format!(
+                        "Cấp trên chưa cho phép đại hội bầu trực tiếp bí thư (thiết lập \"{}\" trên trang Đại hội chưa chọn): bí thư được bầu tại hội nghị lần thứ nhất Ban Chấp hành.",
+                        crate::congress::DIRECT_SECRETARY_LABEL
+                    )));
+                }
+                _ => {}
+            }
+        }
+        let direct = asked_direct && congress.direct_secretary && !is_cell;
         // The congress itself elects the secretary where the superior allows it, and a chi bộ's
         // secretary and deputy always (rules.md § 2): from the committee just elected, or, in a chi
         // bộ without a chi ủy, from all its members.
         let at_congress = direct || (is_cell && matches!(body, Body::Secretary | Body::DeputySecretary));
+        // A by-election plenum (bầu bổ sung) holds every election itself and draws on its roster,
+        // the committee's current members.
+        let by_election = congress.is_by_election();
         let kind = match body {
+            _ if by_election => AssemblyKind::Plenum,
             Body::Committee | Body::Delegates => congress.assembly_kind,
             _ if at_congress => congress.assembly_kind,
             _ => AssemblyKind::Plenum,
@@ -467,7 +507,14 @@ impl App {
         let at = self.now().to_string();
         self.act(actor, "election.create", move |c| {
             let existing = db::all(c)?;
-            let sources: &[Body] = if at_congress { &[Body::Committee] } else { drawn_from(body) };
+            let sources: &[Body] = if by_election {
+                crate::attendance::check_by_election_body(c, body)?;
+                &[]
+            } else if at_congress {
+                &[Body::Committee]
+            } else {
+                drawn_from(body)
+            };
             let parent = sources
                 .iter()
                 .find_map(|b| existing.iter().rev().find(|e| e.body == b.code()).map(|e| (e.id, e.seats)));
@@ -480,6 +527,15 @@ impl App {
                     messages::body(body),
                     first = messages::body(*first),
                 )));
+            }
+            // The direct secretary is elected after the committee is decided, from its members.
+            if direct
+                && let Some((committee, _)) = parent
+                && !db::elected(c, committee)?.iter().any(|(_, alt)| !alt)
+            {
+                return Err(AppError::Conflict(
+                    "Chưa có kết quả bầu ban chấp hành: đại hội bầu trực tiếp bí thư sau khi đã bầu xong ban chấp hành, trong số các ủy viên ban chấp hành vừa được bầu.".into(),
+                ));
             }
             if body == Body::StandingCommittee
                 && let Some((committee, seats)) = parent
@@ -550,6 +606,20 @@ impl App {
                 if f.severity == "error" {
                     blockers.push(f.message.clone());
                 }
+            }
+            // The secretary elected directly is preceded by an introduction poll among the new
+            // committee (rules.md § 2).
+            let introduction_poll_among = match direct_secretary_committee(c, &row)? {
+                Some(committee) if row.poll_present.is_none() => Some(
+                    u32::try_from(db::elected(c, committee)?.iter().filter(|(_, alt)| !alt).count())
+                        .unwrap_or(u32::MAX),
+                ),
+                _ => None,
+            };
+            if introduction_poll_among.is_some() {
+                blockers.push(
+                    "chưa ghi kết quả lấy phiếu giới thiệu trong Ban Chấp hành mới (đại hội bầu trực tiếp bí thư sau phiếu giới thiệu)".to_owned(),
+                );
             }
             // Who may still be put forward: those who may stand, not named (or taken off the list),
             // from the right body; who may nominate; and who may do neither, with the reason.
@@ -642,6 +712,7 @@ impl App {
                 removals,
                 drawn_from,
                 present,
+                introduction_poll_among,
             })
         })
         .await
@@ -844,6 +915,17 @@ impl App {
         self.act(actor, "list.poll", move |c| {
             let (mut e, cands) = load(c, election_id)?;
             ensure_draft(&e)?;
+            // For the secretary elected directly, the poll is the introduction poll among the new
+            // committee: no more take part than it has members.
+            if let Some(committee) = direct_secretary_committee(c, &e)? {
+                let members = db::elected(c, committee)?.iter().filter(|(_, alt)| !alt).count();
+                if u64::from(present) > members as u64 {
+                    return Err(AppError::invalid(
+                        "present",
+                        format!("Phiếu giới thiệu bí thư được lấy trong Ban Chấp hành mới ({members} ủy viên): số tham gia ({present}) không được lớn hơn."),
+                    ));
+                }
+            }
             let election = Election::from_row(&e)?;
             let polled: Vec<CandidateRow> = cands
                 .iter()

@@ -129,6 +129,20 @@ pub async fn simulate(
     seed: u64,
     members: u32,
 ) -> Result<Summary, AppError> {
+    simulate_with(database, documents, seed, members, false).await
+}
+
+/// [`simulate`], and with `direct_secretary` a congress whose superior allows it to elect the
+/// secretary directly (rules.md § 2): after the committee and the delegates, an introduction poll
+/// among the new committee, then the congress elects the secretary from the committee on its own
+/// base; the first plenum elects no secretary.
+pub async fn simulate_with(
+    database: &Path,
+    documents: &Path,
+    seed: u64,
+    members: u32,
+    direct_secretary: bool,
+) -> Result<Summary, AppError> {
     if !(MIN_MEMBERS..=MAX_MEMBERS).contains(&members) {
         return Err(AppError::invalid(
             "members",
@@ -145,7 +159,10 @@ pub async fn simulate(
     let store = Store::open(database)?;
     let clock = Arc::new(ManualClock::new(at(0, 7, 0)?));
     let app = App::new(store, clock.clone());
-    let result = Sim::begin(app.clone(), clock, seed, documents).await;
+    let result = Sim::begin(app.clone(), clock, seed, documents).await.map(|mut sim| {
+        sim.direct_secretary = direct_secretary;
+        sim
+    });
     let result = match result {
         Ok(mut sim) => sim.run(members).await,
         Err(e) => Err(e),
@@ -246,6 +263,8 @@ struct Sim {
     first_count: bool,
     /// The number of the next election in the documents' file names.
     next_file_number: usize,
+    /// The congress elects the secretary directly (`--direct-secretary`).
+    direct_secretary: bool,
 }
 
 impl Sim {
@@ -285,6 +304,7 @@ impl Sim {
             accounts,
             first_count: true,
             next_file_number: 1,
+            direct_secretary: false,
         })
     }
 
@@ -324,6 +344,17 @@ impl Sim {
         self.wait_until(0, 14, 0)?;
         let delegates = self.delegates(&people, &committee_members, present).await?;
         elections.push(delegates);
+        // Where the superior allows it, the congress itself elects the secretary from the new
+        // committee, after an introduction poll among that committee.
+        let direct_secretary = if self.direct_secretary {
+            self.wait_until(0, 16, 0)?;
+            let secretary = self.direct_secretary(&committee_members, present).await?;
+            let ids = official_members(&secretary);
+            elections.push(secretary);
+            Some(ids)
+        } else {
+            None
+        };
 
         // The first plenum of the new committee, summoned from its result: every member but the last
         // elected checks in (one absent, no draw), and its own present bounds its votes and ballots.
@@ -344,9 +375,15 @@ impl Sim {
         let standing = self.standing_committee(&committee_members, plenum).await?;
         let standing_members = official_members(&standing);
         elections.push(standing);
-        let secretary = self.secretary(&standing_members, plenum).await?;
-        let secretary_id = official_members(&secretary);
-        elections.push(secretary);
+        let secretary_id = match direct_secretary {
+            Some(ids) => ids,
+            None => {
+                let secretary = self.secretary(&standing_members, plenum).await?;
+                let ids = official_members(&secretary);
+                elections.push(secretary);
+                ids
+            }
+        };
         let deputies: Vec<i64> =
             standing_members.iter().copied().filter(|p| !secretary_id.contains(p)).collect();
         elections.push(self.deputy_secretaries(&deputies, plenum).await?);
@@ -394,6 +431,7 @@ impl Sim {
             closes_on: "21/05/2025".into(),
             convening_committee: format!("Ban Chấp hành Đảng bộ xã {commune} khóa {previous}"),
             regulation: "190-QD/TW".into(),
+            direct_secretary: self.direct_secretary.then(|| "1".to_owned()),
         };
         let congress = self.app.save_congress(&self.cast.organiser, form).await?;
         self.advance(600);
@@ -709,6 +747,35 @@ impl Sim {
         let round = self.approve_and_open(election, present).await?;
         self.run_election(election, round, Scenario::Clear { winners: STANDING_COMMITTEE_SEATS as usize })
             .await
+    }
+
+    /// The secretary elected directly by the congress: the convening committee proposes one member
+    /// of the new committee; the new committee's introduction poll (all its members present)
+    /// introduces another, who passes the poll's gate; the congress elects one of the two on its
+    /// own base.
+    async fn direct_secretary(&mut self, committee: &[i64], present: u32) -> Result<ElectionRun, AppError> {
+        let form = ElectionForm {
+            body: Body::Secretary.code().into(),
+            seats: "1".into(),
+            alternate_seats: String::new(),
+            seats_for: present.to_string(),
+            seats_against: "0".into(),
+            direct: Some("1".into()),
+        };
+        let election = self.app.create_election(&self.cast.organiser, form).await?;
+        self.advance(120);
+        let pair = self.some_of(committee, 2)?;
+        self.propose(election, &pair[..1]).await?;
+        let introduced =
+            self.app.add_candidate(&self.cast.organiser, election, pair[1], Source::Nomination).await?;
+        self.advance(60);
+        let members = u32::try_from(committee.len()).map_err(|_| plan_error("ban chấp hành quá lớn"))?;
+        let gate = members * 3 / 10;
+        let agree = gate + 1 + below(&mut self.rng, (members - gate) as usize / 2) as u32;
+        self.app.record_poll(&self.cast.presidium, election, members, vec![(introduced, agree)]).await?;
+        self.advance(600);
+        let round = self.approve_and_open(election, present).await?;
+        self.run_election(election, round, Scenario::Clear { winners: 1 }).await
     }
 
     async fn secretary(&mut self, standing: &[i64], present: u32) -> Result<ElectionRun, AppError> {

@@ -96,6 +96,10 @@ enum Command {
         /// Số đảng viên của đảng bộ (từ 60 đến 1000).
         #[arg(long, default_value_t = baucu_app::simulate::DEFAULT_MEMBERS)]
         members: u32,
+        /// Cấp trên cho phép đại hội bầu trực tiếp bí thư: sau khi bầu ban chấp hành, lấy phiếu giới
+        /// thiệu trong ban chấp hành mới rồi đại hội bầu bí thư; hội nghị lần thứ nhất không bầu bí thư.
+        #[arg(long)]
+        direct_secretary: bool,
     },
     /// Sao lưu cơ sở dữ liệu (được cả khi máy chủ đang chạy), rồi kiểm tra bản sao như "audit verify".
     Backup {
@@ -235,7 +239,9 @@ fn main() -> ExitCode {
         }
         Command::Backup { data, to } => node::run(backup::backup(data, to)),
         Command::Restore { from, data, force } => node::run(backup::restore(from, data, force)),
-        Command::Simulate { data, seed, members } => node::run(simulate::run(data, seed, members)),
+        Command::Simulate { data, seed, members, direct_secretary } => {
+            node::run(simulate::run(data, seed, members, direct_secretary))
+        }
     }
 }
 

@@ -2,14 +2,14 @@
 //! data directory and prints what happened, in Vietnamese.
 
 use crate::node::DATABASE_FILE;
-use baucu_app::simulate::{MAX_MEMBERS, MIN_MEMBERS, Summary, simulate};
+use baucu_app::simulate::{MAX_MEMBERS, MIN_MEMBERS, Summary, simulate_with};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The folder of the documents inside the data directory.
 pub const DOCUMENTS: &str = "documents";
 
-pub async fn run(data: PathBuf, seed: u64, members: u32) -> Result<ExitCode, String> {
+pub async fn run(data: PathBuf, seed: u64, members: u32, direct_secretary: bool) -> Result<ExitCode, String> {
     let database = data.join(DATABASE_FILE);
     if database.exists() {
         eprintln!(
@@ -25,13 +25,15 @@ pub async fn run(data: PathBuf, seed: u64, members: u32) -> Result<ExitCode, Str
     std::fs::create_dir_all(&data)
         .map_err(|e| format!("không tạo được thư mục dữ liệu {}: {e}", data.display()))?;
     let started = std::time::Instant::now();
-    let summary = simulate(&database, &data.join(DOCUMENTS), seed, members).await.map_err(|e| {
-        format!(
-            "{} Thư mục {} còn dữ liệu ghi dở: hãy xóa nó trước khi chạy lại.",
-            e.message(),
-            data.display()
-        )
-    })?;
+    let summary = simulate_with(&database, &data.join(DOCUMENTS), seed, members, direct_secretary)
+        .await
+        .map_err(|e| {
+            format!(
+                "{} Thư mục {} còn dữ liệu ghi dở: hãy xóa nó trước khi chạy lại.",
+                e.message(),
+                data.display()
+            )
+        })?;
     // Written at once, and a closed pipe (`| head`) is not an error: the congress is already on disk.
     let text = summary_text(&summary, &data, started.elapsed());
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());

@@ -19,6 +19,19 @@ struct RoundSource {
     assembly: Assembly,
     meta: baucu_rules::case::Meta,
     result: Option<baucu_rules::outcome::RoundResult>,
+    /// The round belongs to a by-election plenum (bầu bổ sung): its titles say so.
+    by_election: bool,
+}
+
+/// A by-election's ballot: "Bầu bổ sung …" in its title; the term is in the plenum's heading already;
+/// no congress convenes it, so the stamp that makes it valid is the committee's.
+fn by_election_ballot(doc: &mut baucu_docs::BallotDoc) {
+    const STAMP: &str = "cấp ủy";
+    doc.heading = crate::attendance::by_election_title(&doc.heading);
+    doc.title = format!("Phiếu bầu — {}", doc.heading);
+    doc.term.clear();
+    doc.footer = doc.footer.replace(&doc.stamp_owner, STAMP);
+    doc.stamp_owner = STAMP.into();
 }
 
 /// The decision as the minutes state it: a sentence of its own.
@@ -37,17 +50,22 @@ impl App {
         actor.require(Permission::ViewCounting)?;
         let congress = self.congress().await?;
         let zone = self.zone().clone();
+        // The kind of the node's own assembly: a by-election node heads every round by its plenum.
+        let node_kind = congress.as_ref().map_or(AssemblyKind::MembersCongress, |c| c.assembly_kind);
+        let by_election = node_kind == AssemblyKind::Plenum;
         self.read(move |c| {
             let (_, round) = load_round(c, round_id)?;
             if let Some(record) = &round.record {
                 // The date and hour of the closing where the congress sits (the node's time zone).
                 let local = zone.zoned(record.closed_at);
                 let meta = baucu_rules::case::Meta {
-                    congress: Some(crate::attendance::assembly_heading(
+                    congress: Some(crate::attendance::election_heading(
+                        node_kind,
                         round.assembly.kind,
                         round.body,
                         &record.congress,
                         &record.organisation,
+                        &record.term,
                     )),
                     organisation: Some(record.organisation.clone()),
                     term: Some(record.term.clone()),
@@ -63,15 +81,18 @@ impl App {
                     result: Some(record.result()?),
                     meta,
                     round,
+                    by_election,
                 });
             }
             let meta = baucu_rules::case::Meta {
                 congress: congress.as_ref().map(|c| {
-                    crate::attendance::assembly_heading(
+                    crate::attendance::election_heading(
+                        node_kind,
                         round.assembly.kind,
                         round.body,
                         &c.name,
                         &c.organisation,
+                        &c.term,
                     )
                 }),
                 organisation: congress.as_ref().map(|c| c.organisation.clone()),
@@ -88,6 +109,7 @@ impl App {
                 result: None,
                 meta,
                 round,
+                by_election,
             })
         })
         .await
@@ -124,9 +146,13 @@ impl App {
         let voters = s.round.assembly.summoned;
         crate::limits::at_most("copies", "Số bản in", copies, crate::limits::max_copies(voters))?;
         let key = format!("{}-{}", s.round.election_id, s.round.number);
+        let by_election = s.by_election;
         let (bytes, sheet) = tokio::task::spawn_blocking(move || {
-            let doc =
+            let mut doc =
                 baucu_docs::BallotDoc::printed(&s.meta, &s.election, &key, paper, two_per_sheet, copies)?;
+            if by_election {
+                by_election_ballot(&mut doc);
+            }
             Ok::<_, baucu_docs::DocError>((doc.pdf()?, doc.sheet))
         })
         .await
@@ -171,6 +197,10 @@ impl App {
             baucu_docs::MinutesDoc::from_engine(&s.meta, &s.assembly, &s.election, &result, decision)
                 .with_disagree(&disagree);
         doc.chain_head = s.round.record.as_ref().and_then(|r| r.audit_head.clone());
+        if s.by_election {
+            doc.heading = crate::attendance::by_election_title(&doc.heading);
+            doc.title = format!("Biên bản kiểm phiếu — {}", doc.heading);
+        }
         doc.reopenings = s.round.reopenings.iter().map(super::Reopening::sentence).collect();
         let format = format.to_owned();
         let (bytes, content_type, ext) = tokio::task::spawn_blocking(move || match format.as_str() {
@@ -235,22 +265,29 @@ impl App {
                     }
                 }
                 let (total, stats) = crate::documents::body_composition(&officials, opening);
+                let title = if congress.as_ref().is_some_and(crate::congress::Congress::is_by_election) {
+                    crate::attendance::by_election_title(&election.title())
+                } else {
+                    election.title()
+                };
                 Ok(baucu_docs::ElectedDoc {
-                    title: format!("Danh sách trúng cử — {}", election.title()),
+                    title: format!("Danh sách trúng cử — {title}"),
                     organisation: congress.as_ref().map(|c| c.organisation.clone()).unwrap_or_default(),
                     congress: congress
                         .as_ref()
                         .map(|c| {
-                            crate::attendance::assembly_heading(
+                            crate::attendance::election_heading(
+                                c.assembly_kind,
                                 election.assembly_kind,
                                 election.body,
                                 &c.name,
                                 &c.organisation,
+                                &c.term,
                             )
                         })
                         .unwrap_or_default(),
                     term: congress.as_ref().map(|c| c.term.clone()).unwrap_or_default(),
-                    heading: election.title(),
+                    heading: title,
                     rows,
                     total,
                     stats,

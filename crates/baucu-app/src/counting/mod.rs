@@ -285,7 +285,11 @@ pub(crate) fn further_round_refused(
 /// latest sitting), taken from the roster by the engine. A plenum not summoned yet has no attendance:
 /// refused, never the congress's.
 fn assembly_for(c: &Connection, kind: AssemblyKind, body: Body) -> Result<AssemblySnapshot, AppError> {
-    let key = if kind == AssemblyKind::Plenum {
+    // A by-election node is one plenum: one base for all its elections, under a key of its own (the
+    // first plenum's key marks the committee's result as taken, see `reopen_round`).
+    let key = if kind == AssemblyKind::Plenum && crate::attendance::is_by_election(c)? {
+        "assembly:by_election".into()
+    } else if kind == AssemblyKind::Plenum {
         format!("assembly:plenum:{}", plenum_body(body).code())
     } else {
         "assembly:congress".into()

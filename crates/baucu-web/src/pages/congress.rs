@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use baucu_app::congress::{
-    CongressForm, FIXED_REASON, Level, REGULATIONS, assembly_from_code, assembly_label,
+    CongressForm, DIRECT_SECRETARY_LABEL, FIXED_REASON, Level, NODE_KINDS, REGULATIONS, assembly_from_code,
+    node_kind_label,
 };
-use baucu_app::view::AssemblyKind;
 use baucu_app::{AppError, Permission};
 use maud::{Markup, html};
 
@@ -20,7 +20,8 @@ fn congress_form_page(current: &Current, form: &CongressForm, fixed: bool, notic
     let editable = current.session.actor.role.may(Permission::EditCongress);
     let level_label = Level::from_code(&form.level).map(Level::label).unwrap_or(&form.level);
     let kind_label =
-        assembly_from_code(&form.assembly_kind).map(assembly_label).unwrap_or(&form.assembly_kind);
+        assembly_from_code(&form.assembly_kind).map(node_kind_label).unwrap_or(&form.assembly_kind);
+    let direct = form.direct_secretary.as_deref() == Some("1");
     let content = html! {
         form.card.grid method="post" action="/congress" {
             (csrf(current))
@@ -36,11 +37,12 @@ fn congress_form_page(current: &Current, form: &CongressForm, fixed: bool, notic
                         @for l in Level::ALL { option value=(l.code()) selected[form.level == l.code()] { (l.label()) } }
                     } }
                     label { "Hình thức" select name="assembly_kind" {
-                        @for k in [AssemblyKind::MembersCongress, AssemblyKind::DelegatesCongress] {
-                            option value=(k.code()) selected[form.assembly_kind == k.code()] { (assembly_label(k)) }
+                        @for k in NODE_KINDS {
+                            option value=(k.code()) selected[form.assembly_kind == k.code()] { (node_kind_label(k)) }
                         }
                     } }
                 }
+                p.muted.wide #by-election-help { "Hội nghị Ban Chấp hành bầu bổ sung (nhiệm kỳ đang chạy): tên ghi khóa của Ban Chấp hành (ví dụ \"Hội nghị Ban Chấp hành Đảng bộ xã … khóa XXVI\"); danh sách nhập vào là các ủy viên Ban Chấp hành hiện có; phiếu bầu và biên bản ghi \"bầu bổ sung\"." }
                 label { "Nhiệm kỳ" input name="term" value=(form.term) required placeholder="2025–2030"; }
                 label { "Địa điểm" input name="place" value=(form.place); }
                 label { "Ngày khai mạc" input name="opens_on" value=(form.opens_on) placeholder="dd/mm/yyyy"; }
@@ -49,6 +51,18 @@ fn congress_form_page(current: &Current, form: &CongressForm, fixed: bool, notic
                 label { "Quy chế áp dụng" select name="regulation" {
                     @for (code, label) in REGULATIONS { option value=(code) selected[form.regulation == code] { (label) } }
                 } }
+                @if fixed {
+                    label.wide #direct-secretary {
+                        (DIRECT_SECRETARY_LABEL) ": " strong { @if direct { "có" } @else { "không" } }
+                        input type="hidden" name="direct_secretary" value=(if direct { "1" } else { "0" });
+                    }
+                } @else {
+                    label.check.wide #direct-secretary {
+                        input type="checkbox" name="direct_secretary" value="1" checked[direct];
+                        (DIRECT_SECRETARY_LABEL)
+                    }
+                    p.muted.wide { "Khi chọn: sau khi bầu xong ban chấp hành, lấy phiếu giới thiệu trong ban chấp hành mới rồi đại hội bầu bí thư trong số các ủy viên ban chấp hành; hội nghị lần thứ nhất không bầu bí thư. Không đổi được sau khi đã có lần bầu." }
+                }
                 div.actions.wide { button.primary type="submit" { "Lưu thông tin đại hội" } }
             }
         }
@@ -73,6 +87,7 @@ pub async fn congress_page(
             closes_on: vn_date(c.closes_on),
             convening_committee: c.convening_committee,
             regulation: c.regulation,
+            direct_secretary: Some(if c.direct_secretary { "1" } else { "0" }.into()),
         },
         Ok(None) => CongressForm {
             regulation: "190-QD/TW".into(),
@@ -91,8 +106,12 @@ pub async fn congress_page(
 pub async fn congress_submit(
     State(state): State<AppState>,
     Extension(current): Extension<Current>,
-    Form(form): Form<CongressForm>,
+    Form(mut form): Form<CongressForm>,
 ) -> Response {
+    // On the page an unticked box sends nothing: that is "no", not "unchanged".
+    if form.direct_secretary.is_none() {
+        form.direct_secretary = Some("0".into());
+    }
     match state.app.save_congress(&current.session.actor, form.clone()).await {
         Ok(_) => back("/congress", Ok("Đã lưu thông tin đại hội.".into())),
         Err(e) => {
@@ -107,6 +126,7 @@ pub async fn congress_submit(
                     CongressForm {
                         level: c.level.code().into(),
                         assembly_kind: c.assembly_kind.code().into(),
+                        direct_secretary: Some(if c.direct_secretary { "1" } else { "0" }.into()),
                         ..form
                     },
                     true,

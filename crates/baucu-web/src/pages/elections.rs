@@ -32,6 +32,11 @@ pub async fn elections_page(
         Err(e) => return app_error(e),
     };
     let can = actor.role.may(Permission::DefineElections);
+    // The choice to elect the secretary at the congress is offered only where the superior allowed it.
+    let direct_allowed = match state.app.congress().await {
+        Ok(c) => c.is_some_and(|c| c.direct_secretary),
+        Err(e) => return app_error(e),
+    };
     let content = html! {
         @if elections.is_empty() { p.card { "Chưa có cuộc bầu cử nào." } }
         @else {
@@ -59,7 +64,9 @@ pub async fn elections_page(
                 label { "Số đại biểu dự khuyết (chỉ bầu đại biểu)" input name="alternate_seats" inputmode="numeric"; }
                 label { "Biểu quyết số lượng: tán thành" input name="seats_for" inputmode="numeric"; }
                 label { "Không tán thành" input name="seats_against" inputmode="numeric"; }
-                label.check { input type="checkbox" name="direct" value="1"; "Bầu trực tiếp bí thư tại đại hội" }
+                @if direct_allowed {
+                    label.check { input type="checkbox" name="direct" value="1"; "Bầu trực tiếp bí thư tại đại hội" }
+                }
                 p.muted.wide { "Ban thường vụ được bầu trong số ủy viên ban chấp hành (chỉ khi ban chấp hành có từ 9 ủy viên); bí thư, phó bí thư trong số ủy viên ban thường vụ (hoặc ban chấp hành nếu không có ban thường vụ); chủ nhiệm, phó chủ nhiệm trong số ủy viên ủy ban kiểm tra. Ở chi bộ, đại hội bầu bí thư, phó bí thư trong số chi ủy viên (nếu có chi ủy); bầu ba lần chưa có ai trúng cử bí thư thì cấp ủy cấp trên chỉ định." }
                 div.actions.wide { button.primary type="submit" { "Thêm cuộc bầu" } }
             }
@@ -260,13 +267,23 @@ pub async fn election_page(
                 }
             }
         }
-        @if decide && !pending.is_empty() {
+        @if decide && (!pending.is_empty() || d.introduction_poll_among.is_some()) {
             section.card {
-                h2 { "Lấy phiếu xin ý kiến về người được đề cử, ứng cử" }
-                p.muted { "Người ngoài danh sách cấp ủy giới thiệu chỉ được đưa vào danh sách bầu cử khi có trên 30% số đại biểu (đảng viên) có mặt đồng ý." }
+                @if let Some(members) = d.introduction_poll_among {
+                    h2 { "Lấy phiếu giới thiệu bí thư trong Ban Chấp hành mới" }
+                    p.muted {
+                        "Đại hội bầu trực tiếp bí thư sau khi lấy phiếu giới thiệu trong Ban Chấp hành mới ("
+                        (members) " ủy viên). Ghi số ủy viên tham gia và số phiếu giới thiệu mỗi người ngoài danh sách cấp ủy giới thiệu "
+                        "(nếu có); danh sách chỉ được thông qua sau khi đã ghi phiếu giới thiệu."
+                    }
+                } @else {
+                    h2 { "Lấy phiếu xin ý kiến về người được đề cử, ứng cử" }
+                    p.muted { "Người ngoài danh sách cấp ủy giới thiệu chỉ được đưa vào danh sách bầu cử khi có trên 30% số đại biểu (đảng viên) có mặt đồng ý." }
+                }
                 form.grid method="post" action=(action("poll")) {
                     (csrf(&current))
-                    label { "Số có mặt khi lấy phiếu" input name="present" inputmode="numeric" value=(d.present.map(|p| p.to_string()).unwrap_or_default()) required; }
+                    @let present = d.introduction_poll_among.or(d.present);
+                    label { "Số có mặt khi lấy phiếu" input name="present" inputmode="numeric" value=(present.map(|p| p.to_string()).unwrap_or_default()) required; }
                     @if let Some(g) = d.poll_gate { p.wide { "Lần ghi trước: cần ít nhất " strong { (g) } " phiếu đồng ý." } }
                     @for c in &pending {
                         label { "Số đồng ý: " (c.full_name) input name={ "agree_" (c.id) } inputmode="numeric" value=(c.poll_agree.map(|a| a.to_string()).unwrap_or_default()) required; }

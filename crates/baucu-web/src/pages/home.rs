@@ -6,7 +6,7 @@ use crate::guard::Current;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use baucu_app::congress::assembly_label;
+use baucu_app::congress::node_kind_label;
 use baucu_app::{Permission, Role};
 use maud::html;
 
@@ -37,7 +37,7 @@ pub async fn home(
             Some(c) => {
                 section.card {
                     h2 { (c.name) }
-                    p { (c.organisation) " · " (c.level.label()) " · " (assembly_label(c.assembly_kind)) " · Nhiệm kỳ " (c.term) }
+                    p { (c.organisation) " · " (c.level.label()) " · " (node_kind_label(c.assembly_kind)) " · Nhiệm kỳ " (c.term) }
                     @if c.opens_on.is_some() { p { "Khai mạc " (vn_date(c.opens_on)) @if c.closes_on.is_some() { ", bế mạc " (vn_date(c.closes_on)) } } }
                 }
             }
