@@ -5,22 +5,22 @@ use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, T
 
 const FONT: &str = "Times New Roman";
 
-fn run(text: &str) -> Run {
+pub(crate) fn run(text: &str) -> Run {
     Run::new()
         .add_text(text)
         .fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT))
         .size(26)
 }
 
-fn para(text: &str) -> Paragraph {
+pub(crate) fn para(text: &str) -> Paragraph {
     Paragraph::new().add_run(run(text))
 }
 
-fn bold(text: &str) -> Paragraph {
+pub(crate) fn bold(text: &str) -> Paragraph {
     Paragraph::new().add_run(run(text).bold())
 }
 
-fn centered(p: Paragraph) -> Paragraph {
+pub(crate) fn centered(p: Paragraph) -> Paragraph {
     p.align(AlignmentType::Center)
 }
 

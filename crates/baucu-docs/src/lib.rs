@@ -36,6 +36,14 @@ static ENGINE: LazyLock<TypstEngine<TypstTemplateCollection>> = LazyLock::new(||
             ("minutes.typ", include_str!("templates/minutes.typ")),
             ("journal.typ", include_str!("templates/journal.typ")),
             ("elected.typ", include_str!("templates/elected.typ")),
+            ("office.typ", include_str!("templates/office.typ")),
+            ("credentials.typ", include_str!("templates/credentials.typ")),
+            ("summary.typ", include_str!("templates/summary.typ")),
+            ("poll.typ", include_str!("templates/poll.typ")),
+            ("report.typ", include_str!("templates/report.typ")),
+            ("script_blocks.typ", include_str!("templates/script_blocks.typ")),
+            ("rules_text.typ", include_str!("templates/rules_text.typ")),
+            ("script.typ", include_str!("templates/script.typ")),
         ])
         .build()
 });
@@ -53,12 +61,12 @@ impl std::fmt::Display for DocError {
 impl std::error::Error for DocError {}
 
 /// Renders a template with `data` (as `sys.inputs.data`, JSON) into a PDF.
-fn pdf(template: &str, data: &impl Serialize) -> Result<Vec<u8>, DocError> {
+pub(crate) fn pdf(template: &str, data: &impl Serialize) -> Result<Vec<u8>, DocError> {
     export(&layout(template, data)?)
 }
 
 /// Lays a template out with `data` (as `sys.inputs.data`, JSON).
-fn layout(template: &str, data: &impl Serialize) -> Result<PagedDocument, DocError> {
+pub(crate) fn layout(template: &str, data: &impl Serialize) -> Result<PagedDocument, DocError> {
     let json = serde_json::to_string(data).map_err(|e| DocError(format!("dữ liệu tài liệu: {e}")))?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), Value::Str(json.into()));
@@ -69,7 +77,7 @@ fn layout(template: &str, data: &impl Serialize) -> Result<PagedDocument, DocErr
 }
 
 /// A laid-out document as PDF, with the deterministic options.
-fn export(doc: &PagedDocument) -> Result<Vec<u8>, DocError> {
+pub(crate) fn export(doc: &PagedDocument) -> Result<Vec<u8>, DocError> {
     let options =
         typst_pdf::PdfOptions { ident: Smart::Custom("baucu".into()), timestamp: None, ..Default::default() };
     typst_pdf::pdf(doc, &options).map_err(|e| DocError(format!("không tạo được PDF: {e:?}")))

@@ -4,39 +4,18 @@
 //! figure arrives here already counted (by the engine, through the application); this module only
 //! lays them out, as PDF (Typst), Word (docx-rs) and, for tables, Excel.
 
-use crate::{BallotLayout, BallotTexts, DocError, FONTS, Paper, StatLine, ballot_layout, export};
-use docx_rs::{
-    AlignmentType, Docx, PageOrientationType, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
-};
+use crate::{BallotLayout, BallotTexts, DocError, Paper, StatLine, ballot_layout, export};
+use docx_rs::{AlignmentType, Docx, PageOrientationType, Paragraph, Table, TableCell, TableRow};
 use serde::Serialize;
-use std::sync::LazyLock;
-use typst::foundations::{Dict, Value};
-use typst_as_lib::{TypstEngine, TypstTemplateCollection};
 
-static ENGINE: LazyLock<TypstEngine<TypstTemplateCollection>> = LazyLock::new(|| {
-    TypstEngine::builder()
-        .fonts(FONTS)
-        .with_static_source_file_resolver([
-            ("common.typ", include_str!("templates/common.typ")),
-            ("office.typ", include_str!("templates/office.typ")),
-            ("credentials.typ", include_str!("templates/credentials.typ")),
-            ("summary.typ", include_str!("templates/summary.typ")),
-            ("poll.typ", include_str!("templates/poll.typ")),
-            ("report.typ", include_str!("templates/report.typ")),
-        ])
-        .build()
-});
-
-/// Lays a template out with `data` and exports it as PDF.
+/// Lays a template out with `data` and exports it as PDF; a poll ballot too long for one sheet is
+/// refused in words, never split.
 fn pdf(template: &str, data: &impl Serialize) -> Result<Vec<u8>, DocError> {
-    let json = serde_json::to_string(data).map_err(|e| DocError(format!("dữ liệu tài liệu: {e}")))?;
-    let mut inputs = Dict::new();
-    inputs.insert("data".into(), Value::Str(json.into()));
-    let doc = ENGINE.compile_with_input(template, inputs).output.map_err(|e| {
-        if format!("{e:?}").contains("baucu-overflow") {
+    let doc = crate::layout(template, data).map_err(|e| {
+        if e.0.contains("baucu-overflow") {
             DocError("Phiếu không vừa một trang: danh sách quá dài để in trên một tờ.".into())
         } else {
-            DocError(format!("không dàn trang được {template}: {e:?}"))
+            e
         }
     })?;
     export(&doc)
@@ -577,26 +556,7 @@ impl ResultsReportDoc {
 
 // --- Word ------------------------------------------------------------------------------------------
 
-const FONT: &str = "Times New Roman";
-
-fn run(text: &str) -> Run {
-    Run::new()
-        .add_text(text)
-        .fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT))
-        .size(26)
-}
-
-fn para(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text))
-}
-
-fn bold(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text).bold())
-}
-
-fn centered(p: Paragraph) -> Paragraph {
-    p.align(AlignmentType::Center)
-}
+use crate::docx::{bold, centered, para, run};
 
 fn table(header: Option<&[&str]>, rows: Vec<Vec<String>>) -> Table {
     let mut out = Vec::new();

@@ -6,27 +6,11 @@
 //! words); this module only writes the sentences around them, once, as a list of blocks that the PDF
 //! (Typst) and the Word file lay out alike.
 
+use crate::DocError;
 use crate::office::{BaseRow, OfficeHead, Signer};
-use crate::{DocError, FONTS, export};
 use baucu_rules::Layout;
-use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
+use docx_rs::{AlignmentType, Docx, Paragraph, Table, TableCell, TableRow};
 use serde::Serialize;
-use std::sync::LazyLock;
-use typst::foundations::{Dict, Value};
-use typst_as_lib::{TypstEngine, TypstTemplateCollection};
-
-static ENGINE: LazyLock<TypstEngine<TypstTemplateCollection>> = LazyLock::new(|| {
-    TypstEngine::builder()
-        .fonts(FONTS)
-        .with_static_source_file_resolver([
-            ("common.typ", include_str!("templates/common.typ")),
-            ("office.typ", include_str!("templates/office.typ")),
-            ("script_blocks.typ", include_str!("templates/script_blocks.typ")),
-            ("rules_text.typ", include_str!("templates/rules_text.typ")),
-            ("script.typ", include_str!("templates/script.typ")),
-        ])
-        .build()
-});
 
 /// The line written by hand where a figure or a name is not known yet.
 const BLANK: &str = "……………";
@@ -725,14 +709,7 @@ impl ScriptDoc {
             ScriptKind::RulesText => "rules_text.typ",
             ScriptKind::RunningScript => "script.typ",
         };
-        let json = serde_json::to_string(self).map_err(|e| DocError(format!("dữ liệu tài liệu: {e}")))?;
-        let mut inputs = Dict::new();
-        inputs.insert("data".into(), Value::Str(json.into()));
-        let doc = ENGINE
-            .compile_with_input(template, inputs)
-            .output
-            .map_err(|e| DocError(format!("không dàn trang được {template}: {e:?}")))?;
-        export(&doc)
+        crate::pdf(template, self)
     }
 
     /// The Word file: the same blocks.
@@ -788,26 +765,7 @@ impl ScriptDoc {
     }
 }
 
-const FONT: &str = "Times New Roman";
-
-fn run(text: &str) -> Run {
-    Run::new()
-        .add_text(text)
-        .fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT))
-        .size(26)
-}
-
-fn para(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text))
-}
-
-fn bold(text: &str) -> Paragraph {
-    Paragraph::new().add_run(run(text).bold())
-}
-
-fn centered(p: Paragraph) -> Paragraph {
-    p.align(AlignmentType::Center)
-}
+use crate::docx::{bold, centered, para, run};
 
 #[cfg(test)]
 mod tests {
