@@ -146,12 +146,26 @@ pub(crate) fn elected_members(
     c: &baucu_store::rusqlite::Connection,
     election_id: i64,
 ) -> Result<Vec<ElectedMember>, AppError> {
+    // The votes a person was elected with are those of the round in which they passed the majority.
+    // A tie-break round only settles a tie among people who had already passed it, without the
+    // majority again (rules.md § 5): its count is not their share of the base, so a winner of a
+    // tie-break keeps the votes of the round in which they were tied.
     let mut votes: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    let mut tied: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     for r in baucu_store::counting::rounds_of(c, election_id)? {
         let (_, round) = crate::counting::load_round(c, r.id)?;
+        let tie_break = round.purpose == baucu_rules::election::Purpose::TieBreak;
         for line in round.record.iter().flat_map(|rec| rec.lines.iter()) {
-            if matches!(line.outcome, Outcome::Elected | Outcome::Alternate) {
-                votes.insert(line.person_id, (line.votes, line.percent_of_base.hundredths()));
+            let figures = (line.votes, line.percent_of_base.hundredths());
+            match line.outcome {
+                Outcome::Tied if line.passes_threshold => {
+                    tied.entry(line.person_id).or_insert(figures);
+                }
+                Outcome::Elected | Outcome::Alternate => {
+                    let passed = if tie_break { tied.get(&line.person_id).copied() } else { None };
+                    votes.insert(line.person_id, passed.unwrap_or(figures));
+                }
+                _ => {}
             }
         }
     }

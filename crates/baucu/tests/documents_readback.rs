@@ -118,22 +118,33 @@ fn rounds(client: &Client) -> Vec<Value> {
 }
 
 /// The people elected in an election, from its rounds' recorded results: (person id, name, votes,
-/// percentage of the base, alternate), in the order the rounds elected them.
+/// percentage of the base, alternate), in the order the rounds elected them. A tie-break winner is
+/// listed with the votes of the round in which they were tied above the majority.
 fn elected(rounds: &[Value], election: i64) -> Vec<(i64, String, u64, String, bool)> {
     let mut out = Vec::new();
+    let mut tied: std::collections::BTreeMap<i64, (u64, String)> = std::collections::BTreeMap::new();
     for r in rounds.iter().filter(|r| r["election_id"] == election) {
         let alternates_round = r["purpose"] == "alternates";
+        let tie_break = r["purpose"] == "tie_break";
         let ids: Vec<i64> =
             r["candidate_ids"].as_array().expect("ids").iter().filter_map(Value::as_i64).collect();
         for c in r["result"]["candidates"].as_array().expect("result") {
             let outcome = c["outcome"].as_str().expect("outcome");
-            if outcome == "elected" || outcome == "alternate" {
-                let position = c["position"].as_u64().expect("position") as usize;
+            let position = c["position"].as_u64().expect("position") as usize;
+            let figures = (c["votes"].as_u64().expect("votes"), vn(&c["percent_of_base"]));
+            if outcome == "tied" && c["passes_threshold"] == true {
+                tied.entry(ids[position - 1]).or_insert(figures);
+            } else if outcome == "elected" || outcome == "alternate" {
+                let (votes, percent) = if tie_break {
+                    tied.get(&ids[position - 1]).cloned().unwrap_or(figures)
+                } else {
+                    figures
+                };
                 out.push((
                     ids[position - 1],
                     c["name"].as_str().expect("name").to_owned(),
-                    c["votes"].as_u64().expect("votes"),
-                    vn(&c["percent_of_base"]),
+                    votes,
+                    percent,
                     alternates_round || outcome == "alternate",
                 ));
             }
