@@ -147,9 +147,68 @@ pub(crate) fn election_heading(
     }
 }
 
+/// The setting that marks the persons of a by-election node's roster who are nominated from outside
+/// the committee (not its members, so not summoned to its plenum): a JSON array of person ids,
+/// ascending. Absent: nobody. Read by [`by_election_nominees`]; written by
+/// [`App::set_by_election_nominee`] only.
+pub const BY_ELECTION_NOMINEES_SETTING: &str = "by_election.nominees";
+
+/// How the roster and attendance pages name a person nominated from outside the committee.
+pub const BY_ELECTION_NOMINEE_LABEL: &str = "Người được giới thiệu bầu bổ sung (không phải ủy viên)";
+
+/// The persons nominated from outside the committee on a by-election node (empty on a congress
+/// node, whatever the setting holds). An unreadable setting is an error, never "nobody": it decides
+/// who is summoned. Ids no longer on the roster (a person deleted since) are left out.
+pub(crate) fn by_election_nominees(c: &baucu_store::rusqlite::Connection) -> Result<BTreeSet<i64>, AppError> {
+    if !is_by_election(c)? {
+        return Ok(BTreeSet::new());
+    }
+    let stored = match baucu_store::counting::setting(c, BY_ELECTION_NOMINEES_SETTING)? {
+        None => return Ok(BTreeSet::new()),
+        Some(text) => serde_json::from_str::<Vec<i64>>(&text).map_err(|_| {
+            AppError::damaged("Dữ liệu hội nghị bầu bổ sung", "danh sách người được giới thiệu bầu bổ sung")
+        })?,
+    };
+    let on_roster: BTreeSet<i64> = persons::all(c)?.into_iter().map(|p| p.id).collect();
+    Ok(stored.into_iter().filter(|id| on_roster.contains(id)).collect())
+}
+
+/// Why `person` may not stand for `body` on a by-election node: they were nominated from outside the
+/// committee, and `body` is elected from the members of a body (rules.md § 2: the standing committee,
+/// the secretary and deputies from the committee; the inspection chair and deputies from the
+/// inspection committee) to which this plenum has not elected them. `None` when they may: any member,
+/// anyone on a congress node, and a nominee for the committee or the inspection committee, which are
+/// not drawn from another body.
+pub(crate) fn by_election_outsider_refusal(
+    c: &baucu_store::rusqlite::Connection,
+    body: Body,
+    person: &Person,
+) -> Result<Option<String>, AppError> {
+    let sources = baucu_rules::roster::drawn_from(body);
+    let Some(&of) = sources.last() else { return Ok(None) };
+    if !by_election_nominees(c)?.contains(&person.id) {
+        return Ok(None);
+    }
+    // Elected at this plenum to a body the post is drawn from: a member now.
+    for e in baucu_store::elections::all(c)? {
+        if sources.iter().any(|s| s.code() == e.body)
+            && baucu_store::elections::elected(c, e.id)?.iter().any(|(p, alt)| *p == person.id && !alt)
+        {
+            return Ok(None);
+        }
+    }
+    Ok(Some(format!(
+        "{} là người được giới thiệu bầu bổ sung, không phải ủy viên {of}: {this} được bầu trong số các ủy viên {of} (Quy chế bầu cử trong Đảng).",
+        person.full_name,
+        of = messages::body(of),
+        this = messages::body(body),
+    )))
+}
+
 /// What a by-election plenum may elect (rules.md § 2): anything its committee elects but delegates to
 /// the higher congress, which only a congress elects; a standing committee only when the committee
-/// (its official members on the roster) has at least 9 members.
+/// (its official members on the roster, not the persons nominated from outside it) has at least 9
+/// members.
 pub(crate) fn check_by_election_body(
     c: &baucu_store::rusqlite::Connection,
     body: Body,
@@ -161,8 +220,10 @@ pub(crate) fn check_by_election_body(
         ));
     }
     if body == Body::StandingCommittee {
+        let nominees = by_election_nominees(c)?;
         let members = persons::all(c)?
             .into_iter()
+            .filter(|p| !nominees.contains(&p.id))
             .map(Person::from_row)
             .filter(|p| {
                 p.as_ref().map_or(true, |p| p.party_status() == baucu_rules::roster::PartyStatus::Official)
@@ -238,8 +299,9 @@ pub(crate) fn plenum_members(
 }
 
 /// Who a sitting's assembly summons and who attended any of its sittings: the roster for the
-/// congress; the body's members for a plenum, whose absence for the whole congress no longer counts
-/// once they attended the plenum.
+/// congress (on a by-election node, the roster but the persons nominated from outside the committee);
+/// the body's members for a plenum, whose absence for the whole congress no longer counts once they
+/// attended the plenum.
 pub(crate) fn summoned_of(
     c: &baucu_store::rusqlite::Connection,
     assembly: SittingAssembly,
@@ -252,7 +314,12 @@ pub(crate) fn summoned_of(
             })?;
             let kind = AssemblyKind::from_code(&congress.assembly_kind)
                 .ok_or_else(|| AppError::damaged("Dữ liệu đại hội", "loại đại hội"))?;
-            let people = persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
+            let nominees = by_election_nominees(c)?;
+            let people = persons::all(c)?
+                .into_iter()
+                .filter(|p| !nominees.contains(&p.id))
+                .map(Person::from_row)
+                .collect::<Result<_, _>>()?;
             Ok((kind, people, attended))
         }
         SittingAssembly::Plenum(body) => {
@@ -357,6 +424,9 @@ pub struct Attendance {
     /// The plenums that may be summoned now: (body code, label) of each body decided and not summoned.
     pub summonable: Vec<(String, String)>,
     pub rows: Vec<AttendanceRow>,
+    /// On a by-election node, the persons nominated from outside the committee
+    /// ([`BY_ELECTION_NOMINEE_LABEL`]): on the roster, not summoned, not in the base.
+    pub nominees: Vec<Person>,
     /// `None` while the roster gives a base of 0.
     pub report: Option<BaseReport>,
 }
@@ -478,7 +548,7 @@ impl App {
             None => SittingAssembly::Congress,
         };
         let sid = sitting.as_ref().map(|s| s.id);
-        let ((kind, people, attended), checked, summonable, by_election) = self
+        let ((kind, people, attended), checked, summonable, by_election, nominees) = self
             .read(move |c| {
                 let checked = match sid {
                     Some(id) => persons::checked_in(c, id)?,
@@ -500,7 +570,18 @@ impl App {
                     }
                     _ => None,
                 };
-                Ok((summoned_of(c, which)?, checked, summonable, by_election))
+                let nominees: Vec<Person> = match which {
+                    SittingAssembly::Congress => {
+                        let ids = by_election_nominees(c)?;
+                        persons::all(c)?
+                            .into_iter()
+                            .filter(|p| ids.contains(&p.id))
+                            .map(Person::from_row)
+                            .collect::<Result<_, _>>()?
+                    }
+                    SittingAssembly::Plenum(_) => Vec::new(),
+                };
+                Ok((summoned_of(c, which)?, checked, summonable, by_election, nominees))
             })
             .await?;
         let checked: BTreeSet<i64> = checked.into_iter().collect();
@@ -524,6 +605,7 @@ impl App {
             assembly_label: by_election.unwrap_or_else(|| which.label().to_owned()),
             summonable,
             rows,
+            nominees,
             report,
         })
     }
@@ -555,6 +637,15 @@ impl App {
                         person.full_name,
                         messages::body(body),
                         which.label().to_lowercase()
+                    ),
+                ));
+            }
+            if present && which == SittingAssembly::Congress && by_election_nominees(c)?.contains(&person_id) {
+                return Err(AppError::invalid(
+                    "person_id",
+                    format!(
+                        "{} là người được giới thiệu bầu bổ sung, không phải ủy viên Ban Chấp hành: không được triệu tập, không điểm danh dự hội nghị.",
+                        person.full_name
                     ),
                 ));
             }
@@ -618,6 +709,81 @@ impl App {
             p.absence = code.into();
             persons::update(c, &p)?;
             Ok(((), json!({ "person_id": person_id, "absence": code })))
+        })
+        .await
+    }
+
+    /// On a by-election node, the persons nominated from outside the committee
+    /// ([`BY_ELECTION_NOMINEE_LABEL`]); `None` on a congress node, which has none.
+    pub async fn by_election_nominee_ids(&self, actor: &Actor) -> Result<Option<BTreeSet<i64>>, AppError> {
+        actor.require(Permission::ViewSetup)?;
+        self.read(|c| if is_by_election(c)? { by_election_nominees(c).map(Some) } else { Ok(None) }).await
+    }
+
+    /// Marks a person of a by-election node's roster as nominated from outside the committee
+    /// (`nominee`), or as one of its members again: a nominee is not summoned to the plenum and not in
+    /// its base, may stand for the committee (or the inspection committee), but not for a post drawn
+    /// from the committee's members. Refused on a congress node; once a round exists (the plenum's
+    /// base was taken from who is a member); for a person checked in at the plenum, or on a list for a
+    /// post drawn from the members. Audited.
+    pub async fn set_by_election_nominee(
+        &self,
+        actor: &Actor,
+        person_id: i64,
+        nominee: bool,
+    ) -> Result<(), AppError> {
+        actor.require(Permission::EditRoster)?;
+        self.act(actor, "roster.by_election_nominee", move |c| {
+            if !is_by_election(c)? {
+                return Err(AppError::Conflict(
+                    "Chỉ hội nghị Ban Chấp hành bầu bổ sung mới có người được giới thiệu bầu bổ sung không phải ủy viên: đại hội triệu tập mọi người trong danh sách.".into(),
+                ));
+            }
+            let person = Person::from_row(persons::get(c, person_id)?.ok_or(AppError::NotFound("người này"))?)?;
+            if baucu_store::counting::any_round(c)? {
+                return Err(AppError::Conflict(format!(
+                    "Hội nghị đã có lần bầu: số ủy viên được triệu tập và số làm căn cứ đã lấy theo danh sách ủy viên, nên không đổi được {} là ủy viên hay người được giới thiệu bầu bổ sung.",
+                    person.full_name
+                )));
+            }
+            let mut ids = by_election_nominees(c)?;
+            if nominee {
+                if persons::attended_any_of(c, persons::CONGRESS_ASSEMBLY)?.contains(&person_id) {
+                    return Err(AppError::Conflict(format!(
+                        "{} đã được điểm danh có mặt tại hội nghị: bỏ điểm danh trước khi ghi là người được giới thiệu bầu bổ sung (không phải ủy viên).",
+                        person.full_name
+                    )));
+                }
+                for e in baucu_store::elections::all(c)? {
+                    let body = Body::from_code(&e.body)
+                        .ok_or_else(|| AppError::damaged(format!("Dữ liệu cuộc bầu số {}", e.id), "loại cuộc bầu"))?;
+                    if baucu_rules::roster::drawn_from(body).is_empty() {
+                        continue;
+                    }
+                    let listed = baucu_store::elections::candidates(c, e.id)?.iter().any(|x| {
+                        x.person_id == person_id
+                            && matches!(
+                                x.status.as_str(),
+                                "listed" | "pending_poll" | "tied_at_cap" | "withdrawal_requested"
+                            )
+                    });
+                    if listed {
+                        return Err(AppError::Conflict(format!(
+                            "{} đang có tên trong danh sách bầu {}, được bầu trong số các ủy viên: đưa tên ra khỏi danh sách trước khi ghi là người được giới thiệu bầu bổ sung.",
+                            person.full_name,
+                            messages::body(body)
+                        )));
+                    }
+                }
+                ids.insert(person_id);
+            } else {
+                ids.remove(&person_id);
+            }
+            let list: Vec<i64> = ids.into_iter().collect();
+            let text = serde_json::to_string(&list)
+                .map_err(|_| AppError::damaged("Dữ liệu hội nghị bầu bổ sung", "danh sách người được giới thiệu"))?;
+            baucu_store::counting::put_setting(c, BY_ELECTION_NOMINEES_SETTING, &text)?;
+            Ok(((), json!({ "person_id": person_id, "full_name": person.full_name, "nominee": nominee })))
         })
         .await
     }
@@ -840,6 +1006,72 @@ mod tests {
             standing(AssemblyKind::Plenum, &facts(people_excused[0], false, false)),
             Standing::Excluded(Exclusion::AbsentWithAcceptedReason)
         );
+    }
+
+    #[test]
+    fn by_election_nominees_from_outside_are_not_summoned_and_stand_for_the_committee_only() {
+        let mut c = Connection::open_in_memory().expect("open");
+        baucu_store::schema::migrate(&mut c).expect("migrate");
+        let members: Vec<i64> =
+            (1..=8).map(|i| person(&c, &format!("Nguyễn Văn Ủy Viên {i}"), |_| {})).collect();
+        let outsider = person(&c, "Cao Văn Tài", |_| {});
+        let put = |text: &str| {
+            baucu_store::counting::put_setting(&c, BY_ELECTION_NOMINEES_SETTING, text).expect("setting")
+        };
+        put(&format!("[{outsider}, 999]"));
+        // On a congress node the setting decides nothing: everyone on the roster is summoned.
+        assert!(by_election_nominees(&c).expect("read").is_empty());
+        by_election_node(&c);
+        // On a by-election node: the nominee, not an id no longer on the roster.
+        assert_eq!(by_election_nominees(&c).expect("read"), BTreeSet::from([outsider]));
+        let (_, people, _) = summoned_of(&c, SittingAssembly::Congress).expect("summoned");
+        assert_eq!(people.iter().map(|p| p.id).collect::<Vec<_>>(), members, "the members only");
+        let sitting = persons::insert_sitting(&c, "congress", "Hội nghị", None).expect("sitting");
+        for id in &members {
+            persons::set_check_in(&c, sitting, *id, true, "t").expect("check in");
+        }
+        let a = plenum_assembly(&c, Body::Committee).expect("assembly").expect("sitting held");
+        assert_eq!((a.summoned(), a.present(), a.base().get()), (8, 8, 8));
+        // Eight members and the nominee: the committee has 8, no standing committee.
+        let refused = check_by_election_body(&c, Body::StandingCommittee);
+        assert!(matches!(&refused, Err(AppError::Conflict(m)) if m.contains("có 8 ủy viên")), "{refused:?}");
+        // The nominee stands for the committee and the inspection committee, not for a post drawn from
+        // the members, with the reason.
+        let tai = Person::from_row(persons::get(&c, outsider).expect("get").expect("row")).expect("person");
+        for body in [Body::Committee, Body::InspectionCommittee] {
+            assert_eq!(by_election_outsider_refusal(&c, body, &tai).expect("read"), None, "{body:?}");
+        }
+        let why = by_election_outsider_refusal(&c, Body::Secretary, &tai).expect("read");
+        assert_eq!(
+            why.as_deref(),
+            Some(
+                "Cao Văn Tài là người được giới thiệu bầu bổ sung, không phải ủy viên ban chấp hành: bí thư được bầu trong số các ủy viên ban chấp hành (Quy chế bầu cử trong Đảng)."
+            )
+        );
+        let why = by_election_outsider_refusal(&c, Body::InspectionChair, &tai).expect("read");
+        assert!(why.is_some_and(|w| w.contains("không phải ủy viên ủy ban kiểm tra")));
+        let member =
+            Person::from_row(persons::get(&c, members[0]).expect("get").expect("row")).expect("person");
+        assert_eq!(by_election_outsider_refusal(&c, Body::Secretary, &member).expect("read"), None);
+        // Elected to the committee at this plenum, the nominee is a member for the posts.
+        let committee = edb::insert(
+            &c,
+            &ElectionRow {
+                body: "committee".into(),
+                seats: 1,
+                assembly_kind: "plenum".into(),
+                list_status: "approved".into(),
+                created_at: "2027-03-15T02:00:00Z".into(),
+                ..ElectionRow::default()
+            },
+        )
+        .expect("election");
+        edb::record_elected(&c, committee, outsider, false).expect("elected");
+        assert_eq!(by_election_outsider_refusal(&c, Body::StandingCommittee, &tai).expect("read"), None);
+        // A damaged setting is an error, never "nobody".
+        put("[\"Cao Văn Tài\"]");
+        assert!(matches!(by_election_nominees(&c), Err(AppError::Conflict(m)) if m.contains("bị hỏng")));
+        assert!(summoned_of(&c, SittingAssembly::Congress).is_err());
     }
 
     #[test]

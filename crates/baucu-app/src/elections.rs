@@ -16,6 +16,7 @@ use baucu_rules::roster::{
     Ineligibility, drawn_from, ineligibility, show_of_hands_passes, standing_committee_allowed,
 };
 use baucu_rules::{PersonName, messages};
+use baucu_store::counting as cdb;
 use baucu_store::elections::{self as db, CandidateRow, ElectionRow};
 use baucu_store::persons;
 use baucu_store::rusqlite::Connection;
@@ -280,6 +281,8 @@ pub struct ElectionDetail {
     /// The members of the new committee when this is the secretary elected directly by the congress
     /// and its introduction poll among them is still to be recorded; `None` otherwise.
     pub introduction_poll_among: Option<u32>,
+    /// Where the recorded poll's counts came from (`None` while no poll is recorded).
+    pub poll_source: Option<PollSource>,
 }
 
 /// The form that creates an election.
@@ -423,6 +426,154 @@ fn direct_secretary_committee(c: &Connection, e: &ElectionRow) -> Result<Option<
     let level = crate::congress::Level::from_code(&congress.level)
         .ok_or_else(|| AppError::damaged("Dữ liệu đại hội", "cấp"))?;
     Ok(if level == crate::congress::Level::Cell { None } else { e.parent_election_id })
+}
+
+/// Where the counts of an election's opinion poll came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollSource {
+    /// Keyed from the counted papers in a poll round (`open_poll_round`).
+    Keyed,
+    /// Typed as totals: a poll held on paper elsewhere.
+    Typed,
+}
+
+impl PollSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            PollSource::Keyed => "keyed",
+            PollSource::Typed => "typed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "keyed" => Some(PollSource::Keyed),
+            "typed" => Some(PollSource::Typed),
+            _ => None,
+        }
+    }
+
+    /// What the list page says of the poll's result.
+    pub fn label(self) -> &'static str {
+        match self {
+            PollSource::Keyed => "Kết quả lấy phiếu: nhập từ phiếu đã kiểm",
+            PollSource::Typed => "Kết quả lấy phiếu: nhập tổng số (phiếu lấy ở nơi khác)",
+        }
+    }
+}
+
+/// The stored source of an election's poll, parsed (an unknown value is damage, never a default).
+pub(crate) fn poll_source_of(c: &Connection, election_id: i64) -> Result<Option<PollSource>, AppError> {
+    cdb::poll_source(c, election_id)?
+        .map(|code| {
+            PollSource::parse(&code).ok_or_else(|| {
+                AppError::damaged(format!("Dữ liệu cuộc bầu số {election_id}"), "nguồn kết quả lấy phiếu")
+            })
+        })
+        .transpose()
+}
+
+/// The outside nominees still in the running, whom the opinion poll is on (in order of entry).
+pub(crate) fn poll_nominees(cands: &[CandidateRow]) -> Vec<CandidateRow> {
+    cands
+        .iter()
+        .filter(|x| {
+            x.source != "convening"
+                && !matches!(x.status.as_str(), "withdrawn" | "withdrawal_requested" | "removed")
+        })
+        .cloned()
+        .collect()
+}
+
+/// Those who take part in an election's poll when it is counted like ballots: for the secretary
+/// elected directly, the new committee's members (the introduction poll is among them); otherwise
+/// those present at the latest sitting of the assembly that holds the election.
+pub(crate) fn poll_participants(c: &Connection, e: &ElectionRow) -> Result<u32, AppError> {
+    if let Some(committee) = direct_secretary_committee(c, e)? {
+        let members = db::elected(c, committee)?.iter().filter(|(_, alt)| !alt).count();
+        return Ok(u32::try_from(members).unwrap_or(u32::MAX));
+    }
+    let election = Election::from_row(e)?;
+    present_at_latest_sitting(c, election.assembly_kind, election.body)?
+        .filter(|p| *p > 0)
+        .ok_or_else(|| AppError::Conflict("Chưa điểm danh: chưa có số người có mặt để lấy phiếu.".into()))
+}
+
+/// Records an election's opinion poll — typed as totals or counted from ballots, one path: those
+/// present (the base of the 30 % gate) and each outside nominee's agreements; the engine decides who
+/// goes on the list (the gate, then the cap) and each nominee's status is written, with where the
+/// counts came from. Returns the audit data (present, gate, each nominee's agreements and status).
+pub(crate) fn apply_poll(
+    c: &Connection,
+    election_id: i64,
+    present: u32,
+    agrees: &[(i64, u32)],
+    source: PollSource,
+) -> Result<serde_json::Value, AppError> {
+    let (mut e, cands) = load(c, election_id)?;
+    ensure_draft(&e)?;
+    // For the secretary elected directly, the poll is the introduction poll among the new
+    // committee: no more take part than it has members.
+    if let Some(committee) = direct_secretary_committee(c, &e)? {
+        let members = db::elected(c, committee)?.iter().filter(|(_, alt)| !alt).count();
+        if u64::from(present) > members as u64 {
+            return Err(AppError::invalid(
+                "present",
+                format!(
+                    "Phiếu giới thiệu bí thư được lấy trong Ban Chấp hành mới ({members} ủy viên): số tham gia ({present}) không được lớn hơn."
+                ),
+            ));
+        }
+    }
+    let election = Election::from_row(&e)?;
+    let polled = poll_nominees(&cands);
+    let mut agree = Vec::with_capacity(polled.len());
+    let mut problems = Vec::new();
+    for cand in &polled {
+        match agrees.iter().find(|(id, _)| *id == cand.id) {
+            Some((_, a)) => agree.push(*a),
+            None => {
+                problems.push(FieldProblem::field(
+                    &format!("agree_{}", cand.id),
+                    format!("Thiếu số đồng ý của {}.", cand.full_name),
+                ));
+                agree.push(0);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let convening = cands.iter().filter(|x| x.source == "convening" && x.status == "listed").count() as u64;
+    let outcome =
+        decide_poll(present, election.body, election.seats, election.alternate_seats, convening, &agree)?;
+    let tie: BTreeSet<usize> =
+        outcome.tie.as_ref().map(|(_, v)| v.iter().copied().collect()).unwrap_or_default();
+    let mut log = Vec::new();
+    for (i, cand) in polled.iter().enumerate() {
+        let status = if outcome.included.contains(&i) {
+            CandidateStatus::Listed
+        } else if tie.contains(&i) {
+            CandidateStatus::TiedAtCap
+        } else {
+            match outcome.excluded.iter().find(|(x, _)| *x == i).map(|(_, r)| *r) {
+                Some(ExcludeReason::OverCap) => CandidateStatus::OverCap,
+                _ => CandidateStatus::BelowGate,
+            }
+        };
+        let mut updated = cand.clone();
+        updated.poll_agree = Some(i64::from(agree[i]));
+        updated.status = status.code().into();
+        db::update_candidate(c, &updated)?;
+        log.push(json!({ "candidate_id": cand.id, "person_id": cand.person_id, "full_name": cand.full_name, "agree": agree[i], "status": status.code() }));
+    }
+    e.poll_present = Some(i64::from(present));
+    db::update(c, &e)?;
+    cdb::set_poll_source(c, election_id, source.code())?;
+    Ok(
+        json!({ "election_id": election_id, "present": present, "gate": outcome.gate, "source": source.code(), "nominees": log }),
+    )
 }
 
 impl App {
@@ -616,6 +767,13 @@ impl App {
                 ),
                 _ => None,
             };
+            // A poll being counted like ballots decides names of the list: approve after it.
+            if cdb::polls_of(c, id)?.iter().any(|r| r.status != "closed") {
+                blockers.push(
+                    "đang kiểm phiếu xin ý kiến bằng máy: kết thúc kiểm phiếu trước khi biểu quyết danh sách".to_owned(),
+                );
+            }
+            let poll_source = poll_source_of(c, id)?;
             if introduction_poll_among.is_some() {
                 blockers.push(
                     "chưa ghi kết quả lấy phiếu giới thiệu trong Ban Chấp hành mới (đại hội bầu trực tiếp bí thư sau phiếu giới thiệu)".to_owned(),
@@ -634,6 +792,15 @@ impl App {
             let in_pool = |id: i64| pool.as_ref().is_none_or(|pool| pool.contains(&id));
             let people: Vec<Person> =
                 persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<Vec<_>, _>>()?;
+            // A by-election's nominees from outside the committee do not sit in its plenum: they
+            // nominate nobody, and stand only where the body is not drawn from the members.
+            let outsiders = crate::attendance::by_election_nominees(c)?;
+            let mut refused_outsiders = BTreeMap::new();
+            for p in people.iter().filter(|p| outsiders.contains(&p.id)) {
+                if let Some(why) = crate::attendance::by_election_outsider_refusal(c, election.body, p)? {
+                    refused_outsiders.insert(p.id, why);
+                }
+            }
             let mut eligible = Vec::new();
             let mut nominators = Vec::new();
             let mut ineligible = Vec::new();
@@ -645,8 +812,10 @@ impl App {
                         in_pool: in_pool(p.id),
                     }),
                     None => {
-                        nominators.push(p.clone());
-                        if in_pool(p.id) && !named.contains(&p.id) {
+                        if !outsiders.contains(&p.id) {
+                            nominators.push(p.clone());
+                        }
+                        if in_pool(p.id) && !named.contains(&p.id) && !refused_outsiders.contains_key(&p.id) {
                             eligible.push(p.clone());
                         }
                     }
@@ -673,6 +842,9 @@ impl App {
                 if let Some(why) = ineligible_reason(person) {
                     blockers
                         .push(format!("{why} Đưa tên ra khỏi danh sách (ghi lý do) trước khi biểu quyết"));
+                }
+                if let Some(why) = refused_outsiders.get(&cand.person_id) {
+                    blockers.push(format!("{} Đưa tên ra khỏi danh sách", why.trim_end_matches('.')));
                 }
                 if let (Some(b), false) = (parent_body, in_pool(cand.person_id)) {
                     blockers.push(format!(
@@ -713,6 +885,7 @@ impl App {
                 drawn_from,
                 present,
                 introduction_poll_among,
+                poll_source,
             })
         })
         .await
@@ -763,11 +936,26 @@ impl App {
             if let Some(why) = ineligible_reason(&person) {
                 return Err(AppError::invalid("person_id", why));
             }
+            // A by-election's nominee from outside the committee stands for the committee only.
+            let body = body_from_code(&e.body)
+                .ok_or_else(|| AppError::damaged(format!("Dữ liệu cuộc bầu số {election_id}"), "loại cuộc bầu"))?;
+            if let Some(why) = crate::attendance::by_election_outsider_refusal(c, body, &person)? {
+                return Err(AppError::invalid("person_id", why));
+            }
             let nominator = match nominator {
                 Some(n) => {
                     let n = person_of(c, n)?;
                     if let Some(why) = ineligible_reason(&n) {
                         return Err(AppError::invalid("nominator_id", why));
+                    }
+                    if crate::attendance::by_election_nominees(c)?.contains(&n.id) {
+                        return Err(AppError::invalid(
+                            "nominator_id",
+                            format!(
+                                "{} là người được giới thiệu bầu bổ sung, không phải ủy viên dự hội nghị: không được đề cử.",
+                                n.full_name
+                            ),
+                        ));
                     }
                     Some(n)
                 }
@@ -901,8 +1089,10 @@ impl App {
         .await
     }
 
-    /// Records the opinion poll on every outside nominee still in the running: those present and each
-    /// one's agreements. The engine decides who goes on the list (the 30 % gate, then the cap).
+    /// Records the opinion poll on every outside nominee still in the running, typed as totals (a poll
+    /// held on paper elsewhere): those present and each one's agreements. The engine decides who goes
+    /// on the list (the 30 % gate, then the cap). A poll counted like ballots records the same way
+    /// when its round closes (`close_round`).
     pub async fn record_poll(
         &self,
         actor: &Actor,
@@ -913,63 +1103,13 @@ impl App {
         actor.require(Permission::DecideLists)?;
         crate::limits::count("present", crate::limits::PEOPLE, present)?;
         self.act(actor, "list.poll", move |c| {
-            let (mut e, cands) = load(c, election_id)?;
-            ensure_draft(&e)?;
-            // For the secretary elected directly, the poll is the introduction poll among the new
-            // committee: no more take part than it has members.
-            if let Some(committee) = direct_secretary_committee(c, &e)? {
-                let members = db::elected(c, committee)?.iter().filter(|(_, alt)| !alt).count();
-                if u64::from(present) > members as u64 {
-                    return Err(AppError::invalid(
-                        "present",
-                        format!("Phiếu giới thiệu bí thư được lấy trong Ban Chấp hành mới ({members} ủy viên): số tham gia ({present}) không được lớn hơn."),
-                    ));
-                }
+            if cdb::polls_of(c, election_id)?.iter().any(|r| r.status != "closed") {
+                return Err(AppError::Conflict(
+                    "Đang kiểm phiếu xin ý kiến bằng máy cho danh sách này: kết thúc lần kiểm phiếu đó, không nhập tổng số.".into(),
+                ));
             }
-            let election = Election::from_row(&e)?;
-            let polled: Vec<CandidateRow> = cands
-                .iter()
-                .filter(|x| x.source != "convening" && !matches!(x.status.as_str(), "withdrawn" | "withdrawal_requested" | "removed"))
-                .cloned()
-                .collect();
-            let mut agree = Vec::with_capacity(polled.len());
-            let mut problems = Vec::new();
-            for cand in &polled {
-                match agrees.iter().find(|(id, _)| *id == cand.id) {
-                    Some((_, a)) => agree.push(*a),
-                    None => {
-                        problems.push(FieldProblem::field(&format!("agree_{}", cand.id), format!("Thiếu số đồng ý của {}.", cand.full_name)));
-                        agree.push(0);
-                    }
-                }
-            }
-            if !problems.is_empty() {
-                return Err(AppError::Invalid(problems));
-            }
-            let convening = cands.iter().filter(|x| x.source == "convening" && x.status == "listed").count() as u64;
-            let outcome = decide_poll(present, election.body, election.seats, election.alternate_seats, convening, &agree)?;
-            let tie: BTreeSet<usize> = outcome.tie.as_ref().map(|(_, v)| v.iter().copied().collect()).unwrap_or_default();
-            let mut log = Vec::new();
-            for (i, cand) in polled.iter().enumerate() {
-                let status = if outcome.included.contains(&i) {
-                    CandidateStatus::Listed
-                } else if tie.contains(&i) {
-                    CandidateStatus::TiedAtCap
-                } else {
-                    match outcome.excluded.iter().find(|(x, _)| *x == i).map(|(_, r)| *r) {
-                        Some(ExcludeReason::OverCap) => CandidateStatus::OverCap,
-                        _ => CandidateStatus::BelowGate,
-                    }
-                };
-                let mut updated = cand.clone();
-                updated.poll_agree = Some(i64::from(agree[i]));
-                updated.status = status.code().into();
-                db::update_candidate(c, &updated)?;
-                log.push(json!({ "candidate_id": cand.id, "full_name": cand.full_name, "agree": agree[i], "status": status.code() }));
-            }
-            e.poll_present = Some(i64::from(present));
-            db::update(c, &e)?;
-            Ok(((), json!({ "election_id": election_id, "present": present, "gate": outcome.gate, "nominees": log })))
+            let log = apply_poll(c, election_id, present, &agrees, PollSource::Typed)?;
+            Ok(((), log))
         })
         .await
     }
@@ -1100,6 +1240,11 @@ impl App {
             for cand in cands.iter().filter(|x| x.status == CandidateStatus::Listed.code()) {
                 let person = person_of(c, cand.person_id)?;
                 if let Some(why) = ineligible_reason(&person) {
+                    return Err(AppError::Conflict(format!("Chưa thể biểu quyết thông qua danh sách: {why}")));
+                }
+                let body = body_from_code(&e.body)
+                    .ok_or_else(|| AppError::damaged(format!("Dữ liệu cuộc bầu số {election_id}"), "loại cuộc bầu"))?;
+                if let Some(why) = crate::attendance::by_election_outsider_refusal(c, body, &person)? {
                     return Err(AppError::Conflict(format!("Chưa thể biểu quyết thông qua danh sách: {why}")));
                 }
                 if members.as_ref().is_some_and(|m| !m.contains(&person.id)) {

@@ -129,9 +129,18 @@ impl App {
         self.read(|c| {
             let mut problems = Vec::new();
             for election in baucu_store::elections::all(c)? {
-                for r in baucu_store::counting::rounds_of(c, election.id)? {
+                let polls = baucu_store::counting::polls_of(c, election.id)?;
+                for r in baucu_store::counting::rounds_of(c, election.id)?.into_iter().chain(polls) {
                     if let Some(why) = crate::counting::recount(c, r.id)? {
-                        let title = format!("cuộc bầu số {}, lần bầu thứ {}", election.id, r.number);
+                        let title = if r.number < 0 {
+                            format!(
+                                "cuộc bầu số {}, lần kiểm phiếu xin ý kiến thứ {}",
+                                election.id,
+                                r.number.unsigned_abs()
+                            )
+                        } else {
+                            format!("cuộc bầu số {}, lần bầu thứ {}", election.id, r.number)
+                        };
                         problems.push(IntegrityProblem::Recount { round_id: r.id, title, why });
                     }
                 }

@@ -151,6 +151,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("attendance.check_in", "Điểm danh"),
     ("attendance.absence", "Ghi vắng mặt cả đại hội"),
     ("attendance.summon_alternate", "Triệu tập đại biểu dự khuyết"),
+    ("roster.by_election_nominee", "Ghi người được giới thiệu bầu bổ sung (không phải ủy viên)"),
     ("election.create", "Tạo cuộc bầu"),
     ("list.add", "Đưa vào danh sách bầu cử"),
     ("list.withdrawal_request", "Xin rút khỏi danh sách"),
@@ -181,6 +182,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ("round.unpublish", "Gỡ công bố kết quả"),
     ("round.reopen", "Mở lại lần bầu đã kết thúc"),
     ("round.record_earlier", "Ghi kết quả lần bầu cũ"),
+    ("poll.open", "Mở kiểm phiếu xin ý kiến bằng máy"),
+    ("poll.close", "Kết thúc kiểm phiếu xin ý kiến, ghi vào danh sách"),
     ("backup.download", "Tải bản sao lưu"),
     ("integrity.baseline", "Ghi dấu toàn vẹn dữ liệu"),
 ];
@@ -210,6 +213,8 @@ fn journal_kind(kind: &str) -> &str {
 
 #[derive(Debug, Clone)]
 struct RoundName {
+    /// A poll counted like ballots (numbered −1, −2, …).
+    poll: bool,
     number: i64,
     election: String,
     valid: Option<u64>,
@@ -255,10 +260,13 @@ impl Names {
         for e in baucu_store::elections::all(c)? {
             let election = crate::elections::Election::from_row(&e)?;
             n.elections.insert(e.id, election.title());
-            for r in db::rounds_of(c, e.id)? {
+            for r in db::rounds_of(c, e.id)?.into_iter().chain(db::polls_of(c, e.id)?) {
                 let (_, round) = load_round(c, r.id)?;
                 let valid = round.record.as_ref().map(|x| x.valid);
-                n.rounds.insert(r.id, RoundName { number: r.number, election: election.title(), valid });
+                n.rounds.insert(
+                    r.id,
+                    RoundName { poll: round.poll, number: r.number, election: election.title(), valid },
+                );
                 for s in db::stacks_of(c, r.id)? {
                     for en in db::entries_of(c, s.id)? {
                         n.entries.insert(
@@ -324,6 +332,9 @@ impl Names {
     /// "lần bầu thứ 1 — Bầu ban chấp hành".
     fn round(&self, id: Option<i64>) -> String {
         match id.and_then(|i| self.rounds.get(&i)) {
+            Some(r) if r.poll => {
+                format!("lần kiểm phiếu xin ý kiến thứ {} — {}", r.number.unsigned_abs(), r.election)
+            }
             Some(r) => format!("lần bầu thứ {} — {}", r.number, r.election),
             None => format!("lần bầu số {}", id.map_or("?".to_owned(), |i| i.to_string())),
         }
@@ -504,6 +515,19 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
                 .unwrap_or_default()
         ),
         "sitting.create" => format!("{who} tạo phiên họp \"{}\".", text(&data["name"])),
+        "roster.by_election_nominee" => {
+            if data["nominee"].as_bool() == Some(false) {
+                format!(
+                    "{who} ghi {} là ủy viên Ban Chấp hành, không còn là người được giới thiệu bầu bổ sung.",
+                    text(&data["full_name"])
+                )
+            } else {
+                format!(
+                    "{who} ghi {} là người được giới thiệu bầu bổ sung (không phải ủy viên): không được triệu tập, không tính vào số làm căn cứ.",
+                    text(&data["full_name"])
+                )
+            }
+        }
         "plenum.summon" => format!(
             "{who} triệu tập \"{}\" với {} ủy viên vừa được bầu.",
             text(&data["name"]),
@@ -558,19 +582,35 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
             if data["accepted"].as_bool() == Some(true) { "đồng ý" } else { "không đồng ý" },
             text(&data["full_name"])
         ),
-        "list.poll" => {
+        "list.poll" | "poll.close" => {
             let nominees: Vec<String> = data["nominees"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .map(|n| format!("{} {} đồng ý", text(&n["full_name"]), count(&n["agree"])))
                 .collect();
-            format!(
-                "{who} ghi kết quả lấy phiếu xin ý kiến cho danh sách {election} ({} người có mặt): {}.",
-                count(&data["present"]),
-                nominees.join("; ")
-            )
+            if kind == "poll.close" {
+                format!(
+                    "{who} kết thúc {} và ghi kết quả vào danh sách {election} (nhập từ phiếu đã kiểm, {} người có mặt): {}.",
+                    names.round(data["round_id"].as_i64().or(names.within)),
+                    count(&data["present"]),
+                    nominees.join("; ")
+                )
+            } else {
+                format!(
+                    "{who} ghi kết quả lấy phiếu xin ý kiến cho danh sách {election} (nhập tổng số, {} người có mặt): {}.",
+                    count(&data["present"]),
+                    nominees.join("; ")
+                )
+            }
         }
+        "poll.open" => format!(
+            "{who} mở {} cho danh sách {election}: {} người được lấy ý kiến, {} người có mặt, mỗi chồng phiếu được nhập {} lần độc lập.",
+            names.round(data["round_id"].as_i64().or(names.within)),
+            count(&data["candidates"]),
+            count(&data["present"]),
+            count(&data["entries_per_stack"])
+        ),
         "list.poll_tie_decision" => {
             format!(
                 "{who} ghi quyết định của đại hội chọn người bằng phiếu xin ý kiến cho danh sách {election}."

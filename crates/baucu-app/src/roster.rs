@@ -533,6 +533,7 @@ impl App {
                     in_use_message(&u)
                 )));
             }
+            refuse_deleting_a_nominee(c, id, &row.full_name)?;
             persons::delete(c, id)?;
             Ok((row.full_name.clone(), json!({ "id": id, "full_name": row.full_name })))
         })
@@ -694,6 +695,21 @@ pub fn roster_template() -> Result<Vec<u8>, AppError> {
         help.write_string(i as u32, 0, *line).map_err(fail)?;
     }
     book.save_to_buffer().map_err(fail)
+}
+
+/// A by-election nominee is marked by person id in a setting: deleting the person could hand the mark
+/// to whoever is added next under the same id, so the mark is lifted first, on purpose.
+pub(crate) fn refuse_deleting_a_nominee(
+    c: &baucu_store::rusqlite::Connection,
+    id: i64,
+    full_name: &str,
+) -> Result<(), AppError> {
+    if crate::attendance::by_election_nominees(c)?.contains(&id) {
+        return Err(AppError::Conflict(format!(
+            "Không xóa được {full_name}: người này đang được đánh dấu là người được giới thiệu bầu bổ sung; bỏ đánh dấu trước."
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

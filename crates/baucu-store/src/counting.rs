@@ -111,12 +111,27 @@ fn round(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoundRow> {
     })
 }
 
+/// The purpose of a round that counts a poll (the opinion or introduction poll on a list's outside
+/// nominees) rather than an election.
+pub const POLL: &str = "poll";
+
+/// A new round with its names. The rounds of an election are numbered 1, 2, …; its polls −1, −2, …
+/// (one sequence per election, unique with the rounds: `rounds_of` lists the rounds, `polls_of` the
+/// polls).
 pub fn insert_round(conn: &Connection, r: &RoundRow, candidates: &[(i64, String)]) -> Result<i64> {
-    let number: i64 = conn.query_row(
-        "SELECT coalesce(max(number), 0) + 1 FROM rounds WHERE election_id = ?1",
-        [r.election_id],
-        |x| x.get(0),
-    )?;
+    let number: i64 = if r.purpose == POLL {
+        conn.query_row(
+            "SELECT coalesce(min(number), 0) - 1 FROM rounds WHERE election_id = ?1 AND number < 0",
+            [r.election_id],
+            |x| x.get(0),
+        )?
+    } else {
+        conn.query_row(
+            "SELECT coalesce(max(number), 0) + 1 FROM rounds WHERE election_id = ?1 AND number > 0",
+            [r.election_id],
+            |x| x.get(0),
+        )?
+    };
     conn.execute(
         "INSERT INTO rounds (election_id, number, purpose, tie_for, seats, alternate_seats, entries_per_stack, assembly,
            status, opened_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'open', ?9)",
@@ -147,11 +162,36 @@ pub fn get_round(conn: &Connection, id: i64) -> Result<Option<RoundRow>> {
         .map_err(Into::into)
 }
 
+/// The election rounds of an election (not its polls), in order.
 pub fn rounds_of(conn: &Connection, election_id: i64) -> Result<Vec<RoundRow>> {
-    let mut stmt =
-        conn.prepare(&format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE election_id = ?1 ORDER BY number"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE election_id = ?1 AND purpose <> 'poll' ORDER BY number"
+    ))?;
     let rows = stmt.query_map([election_id], round)?;
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// The polls of an election counted like ballots, first first.
+pub fn polls_of(conn: &Connection, election_id: i64) -> Result<Vec<RoundRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ROUND_COLUMNS} FROM rounds WHERE election_id = ?1 AND purpose = 'poll' ORDER BY number DESC"
+    ))?;
+    let rows = stmt.query_map([election_id], round)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
+}
+
+/// Where an election's opinion poll came from (`keyed`, `typed`; `None` when none is recorded), as
+/// stored: the app parses it.
+pub fn poll_source(conn: &Connection, election_id: i64) -> Result<Option<String>> {
+    conn.query_row("SELECT poll_source FROM elections WHERE id = ?1", [election_id], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
+        .map_err(Into::into)
+}
+
+pub fn set_poll_source(conn: &Connection, election_id: i64, source: &str) -> Result<()> {
+    conn.execute("UPDATE elections SET poll_source = ?2 WHERE id = ?1", params![election_id, source])?;
+    Ok(())
 }
 
 pub fn published_rounds(conn: &Connection) -> Result<Vec<RoundRow>> {

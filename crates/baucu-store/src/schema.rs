@@ -382,6 +382,22 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE sittings ADD COLUMN assembly TEXT NOT NULL DEFAULT 'congress'
         CHECK (assembly IN ('congress', 'plenum:committee', 'plenum:inspection_committee'));
     "#,
+    // 10: polls counted like ballots: a round may be a poll (its ballots are the opinion or
+    // introduction poll on the outside nominees), and an election says where its poll's counts came
+    // from (keyed from the counted papers, or typed as totals of a poll held elsewhere).
+    r#"
+    DROP TRIGGER rounds_status_known;
+    DROP TRIGGER rounds_status_known_update;
+    CREATE TRIGGER rounds_status_known BEFORE INSERT ON rounds
+        WHEN NEW.status NOT IN ('open', 'closed') OR NEW.purpose NOT IN ('regular', 'tie_break', 'alternates', 'poll')
+          OR coalesce(NEW.tie_for, 'elected') NOT IN ('elected', 'alternate')
+        BEGIN SELECT RAISE(ABORT, 'unknown round status, purpose or tie'); END;
+    CREATE TRIGGER rounds_status_known_update BEFORE UPDATE ON rounds
+        WHEN NEW.status NOT IN ('open', 'closed') OR NEW.purpose NOT IN ('regular', 'tie_break', 'alternates', 'poll')
+          OR coalesce(NEW.tie_for, 'elected') NOT IN ('elected', 'alternate')
+        BEGIN SELECT RAISE(ABORT, 'unknown round status, purpose or tie'); END;
+    ALTER TABLE elections ADD COLUMN poll_source TEXT CHECK (poll_source IN ('keyed', 'typed'));
+    "#,
 ];
 
 /// The first version whose migrations are followed by a baseline of the row digests (see

@@ -208,6 +208,23 @@ pub async fn absence(
     reply(state.app.set_absence(&c.session.actor, id, &b.absence).await.map(|()| json!({ "ok": true })))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct NomineeBody {
+    nominee: bool,
+}
+
+/// Marks a person of a by-election node's roster as nominated from outside the committee, or as a
+/// member again (`App::set_by_election_nominee`).
+pub async fn by_election_nominee(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<NomineeBody>,
+) -> Response {
+    let r = state.app.set_by_election_nominee(&c.session.actor, id, b.nominee).await;
+    reply(r.map(|()| json!({ "ok": true })))
+}
+
 pub async fn elections(State(state): State<AppState>, Extension(c): Extension<Current>) -> Response {
     reply(state.app.elections(&c.session.actor).await)
 }
@@ -438,6 +455,21 @@ pub async fn round_open(
         state
             .app
             .open_first_round(&c.session.actor, id, b.entries_per_stack)
+            .await
+            .map(|id| json!({ "id": id })),
+    )
+}
+
+pub async fn poll_round_open(
+    State(state): State<AppState>,
+    Extension(c): Extension<Current>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RoundOpenBody>,
+) -> Response {
+    reply(
+        state
+            .app
+            .open_poll_round(&c.session.actor, id, b.entries_per_stack)
             .await
             .map(|id| json!({ "id": id })),
     )

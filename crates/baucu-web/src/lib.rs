@@ -154,6 +154,15 @@ fn table() -> Vec<Route> {
             get(pages::person_edit),
         ),
         (
+            spec(
+                Method::POST,
+                "/roster/{id}/by-election-nominee",
+                Needs(EditRoster),
+                "Ghi người được giới thiệu bầu bổ sung (không phải ủy viên)",
+            ),
+            post(pages::person_nominee),
+        ),
+        (
             spec(Method::POST, "/roster/{id}", Needs(EditRoster), "Lưu thông tin một người"),
             post(pages::person_update),
         ),
@@ -305,6 +314,10 @@ fn table() -> Vec<Route> {
         (
             spec(Method::POST, "/elections/{id}/rounds", Needs(RunRounds), "Mở lần bầu thứ nhất"),
             post(counting::round_open),
+        ),
+        (
+            spec(Method::POST, "/elections/{id}/poll-rounds", Needs(RunRounds), "Mở kiểm phiếu xin ý kiến bằng máy"),
+            post(counting::poll_round_open),
         ),
         (
             spec(Method::GET, "/rounds/{id}", Needs(ViewCounting), "Lần bầu: tiến độ kiểm phiếu và kết quả"),
@@ -524,6 +537,15 @@ fn table() -> Vec<Route> {
             ),
             put(api::absence),
         ),
+        (
+            spec(
+                Method::PUT,
+                "/api/persons/{id}/by-election-nominee",
+                Needs(EditRoster),
+                "By-election node: mark a person as nominated from outside the committee ({\"nominee\": true}: not summoned, not in the base) or as a member ({\"nominee\": false})",
+            ),
+            put(api::by_election_nominee),
+        ),
         (spec(Method::GET, "/api/plan", Needs(ViewSetup), "The personnel plan"), get(api::plan)),
         (spec(Method::GET, "/api/elections", Needs(ViewSetup), "The elections"), get(api::elections)),
         (
@@ -573,6 +595,15 @@ fn table() -> Vec<Route> {
                 "Open the first round of an election",
             ),
             post(api::round_open),
+        ),
+        (
+            spec(
+                Method::POST,
+                "/api/elections/{id}/poll-rounds",
+                Needs(RunRounds),
+                "Open a poll counted like ballots on the list's outside nominees",
+            ),
+            post(api::poll_round_open),
         ),
         (
             spec(Method::GET, "/api/rounds/{id}", Needs(ViewCounting), "A round: stacks, progress, result"),

@@ -242,3 +242,182 @@ fn first_plenum_own_attendance_base_approval_and_headings() {
     assert!(minutes.contains("Số làm căn cứ tính kết quả bầu cử 9"), "{minutes}");
     assert!(!minutes.contains("Tổng số đảng viên chính thức"), "nothing of the congress: {minutes}");
 }
+
+/// The first meeting of the new inspection committee (rules.md § 2: "the inspection committee itself
+/// elects its deputy chair"): the committee's first plenum elects the inspection committee of 3; the
+/// inspection committee is summoned in one step from that result, two of its three check in; its
+/// deputy chair's list is drawn from its members only and approved against its 2 present; the round's
+/// base is its 3 members; ballot and minutes headed "Hội nghị lần thứ nhất Ủy ban Kiểm tra …".
+#[test]
+fn first_plenum_inspection_committee_meeting_elects_its_deputy_chair() {
+    const INSPECTION_HEADING: &str = "Hội nghị lần thứ nhất Ủy ban Kiểm tra Đảng ủy xã Thượng Kiệm khóa XXVI";
+    const INSPECTION_SEATS: usize = 3;
+    let dir = tempfile::tempdir().expect("temp");
+    let Congress { server, people, members } = congress_with_committee(&dir.path().join("data"));
+    let org = login(&server, "org");
+    let pres = login(&server, "pres");
+    let head = login(&server, "head");
+    // A congress node summons everyone on its roster: nobody is marked as nominated from outside.
+    let (status, reply) = org
+        .try_call(
+            "PUT",
+            &format!("/api/persons/{}/by-election-nominee", people[0]["id"]),
+            Some(&json!({ "nominee": true })),
+        )
+        .expect("request");
+    assert_eq!(status, 409, "{reply}");
+    assert!(error_message(&reply).contains("Chỉ hội nghị Ban Chấp hành bầu bổ sung"), "{reply}");
+
+    // The committee's plenum, all nine present, elects the inspection committee: one committee member
+    // and three others of the roster on its list, the last on the ballot struck by every ballot.
+    let plenum =
+        org.post("/api/plenums", json!({ "body": "committee" }))["sitting_id"].as_i64().expect("sitting");
+    for p in &members {
+        org.post(
+            "/api/attendance/check-in",
+            json!({ "sitting_id": plenum, "person_id": p["id"], "present": true }),
+        );
+    }
+    let inspection = org.post(
+        "/api/elections",
+        json!({ "body": "inspection_committee", "seats": INSPECTION_SEATS.to_string(),
+            "seats_for": "9", "seats_against": "0" }),
+    )["id"]
+        .as_i64()
+        .expect("election");
+    assert_eq!(org.get(&format!("/api/elections/{inspection}"))["election"]["assembly_kind"], "plenum");
+    let outsiders: Vec<&Value> = people.iter().filter(|p| !members.contains(p)).collect();
+    for p in [&members[0], outsiders[0], outsiders[1], outsiders[2]] {
+        org.post(
+            &format!("/api/elections/{inspection}/candidates"),
+            json!({ "person_id": p["id"], "source": "convening" }),
+        );
+    }
+    let passed = pres.post(
+        &format!("/api/elections/{inspection}/approval"),
+        json!({ "in_favour": COMMITTEE_SEATS, "against": 0 }),
+    );
+    assert_eq!(passed["passed"], true, "approved against the committee plenum's 9: {passed}");
+    let round = pres.post(&format!("/api/elections/{inspection}/rounds"), json!({ "entries_per_stack": 2 }))
+        ["id"]
+        .as_i64()
+        .expect("round");
+    let strike_last = format!("x:{}", INSPECTION_SEATS + 1);
+    let result = count_and_close(&server, round, &[strike_last.as_str(); COMMITTEE_SEATS], "inspection-1");
+    assert_eq!(result["next_step"], "complete", "{result}");
+    let elected: Vec<Value> = head.get(&format!("/api/rounds/{round}"))["round"]["candidate_ids"]
+        .as_array()
+        .expect("ids")[..INSPECTION_SEATS]
+        .to_vec();
+    let inspectors: Vec<Value> = people.iter().filter(|p| elected.contains(&p["id"])).cloned().collect();
+    assert_eq!(inspectors.len(), INSPECTION_SEATS);
+
+    // The inspection committee's first meeting, summoned in one step from that result.
+    let attendance = org.get("/api/attendance");
+    assert!(
+        attendance["summonable"].to_string().contains("Hội nghị lần thứ nhất Ủy ban Kiểm tra"),
+        "{attendance}"
+    );
+    let sitting = org.post("/api/plenums", json!({ "body": "inspection_committee" }))["sitting_id"]
+        .as_i64()
+        .expect("sitting");
+    let (status, reply) = org
+        .try_call("POST", "/api/plenums", Some(&json!({ "body": "inspection_committee" })))
+        .expect("request");
+    assert_eq!(status, 409, "summoned once: {reply}");
+    // A committee member who is not an inspector is not summoned to it.
+    let not_inspector = members.iter().find(|p| !elected.contains(&p["id"])).expect("a member");
+    let (status, reply) = org
+        .try_call(
+            "POST",
+            "/api/attendance/check-in",
+            Some(&json!({ "sitting_id": sitting, "person_id": not_inspector["id"], "present": true })),
+        )
+        .expect("request");
+    assert_eq!(status, 422, "{reply}");
+    assert!(error_message(&reply).contains("không phải ủy viên ủy ban kiểm tra vừa được bầu"), "{reply}");
+    for p in &inspectors[..INSPECTION_SEATS - 1] {
+        org.post(
+            "/api/attendance/check-in",
+            json!({ "sitting_id": sitting, "person_id": p["id"], "present": true }),
+        );
+    }
+    let meeting = org.get(&format!("/api/attendance?sitting={sitting}"));
+    assert_eq!(meeting["assembly"], "plenum:inspection_committee", "{meeting}");
+    assert_eq!(meeting["sitting"]["name"], INSPECTION_HEADING, "{meeting}");
+    assert_eq!(meeting["rows"].as_array().expect("rows").len(), INSPECTION_SEATS, "only the inspectors");
+    let report = &meeting["report"];
+    assert_eq!(
+        (&report["summoned"], &report["present"], &report["absent"], &report["base"], &report["threshold"]),
+        (&json!(3), &json!(2), &json!(1), &json!(3), &json!(2)),
+        "{report}"
+    );
+    let (status, page) = org.download(&format!("/attendance?sitting={sitting}"));
+    let page = String::from_utf8_lossy(&page);
+    assert_eq!(status, 200);
+    assert!(page.contains(INSPECTION_HEADING) && page.contains("Tổng số ủy viên được triệu tập"), "{page}");
+
+    // The deputy chair: drawn from the inspection committee's members only.
+    let deputy = org.post("/api/elections", json!({ "body": "inspection_deputy_chair", "seats": "1" }))["id"]
+        .as_i64()
+        .expect("election");
+    let detail = org.get(&format!("/api/elections/{deputy}"));
+    assert_eq!(detail["election"]["assembly_kind"], "plenum", "{detail}");
+    assert_eq!(detail["drawn_from"], "ủy ban kiểm tra", "{detail}");
+    let (status, reply) = org
+        .try_call(
+            "POST",
+            &format!("/api/elections/{deputy}/candidates"),
+            Some(&json!({ "person_id": not_inspector["id"], "source": "convening" })),
+        )
+        .expect("request");
+    assert_eq!(status, 422, "{reply}");
+    assert!(error_message(&reply).contains("không phải ủy viên ủy ban kiểm tra vừa được bầu"), "{reply}");
+    for p in &inspectors[..2] {
+        org.post(
+            &format!("/api/elections/{deputy}/candidates"),
+            json!({ "person_id": p["id"], "source": "convening" }),
+        );
+    }
+    // Approved against the meeting's 2 present, not the committee plenum's 9 nor the congress's 30.
+    let detail = org.get(&format!("/api/elections/{deputy}"));
+    assert_eq!(detail["present"], 2, "{detail}");
+    let approval = format!("/api/elections/{deputy}/approval");
+    let (status, reply) =
+        pres.try_call("POST", &approval, Some(&json!({ "in_favour": 3, "against": 0 }))).expect("request");
+    assert_eq!(status, 422, "{reply}");
+    assert!(error_message(&reply).contains("vượt số có mặt (2)"), "{reply}");
+    let passed = pres.post(&approval, json!({ "in_favour": 2, "against": 0 }));
+    assert_eq!(passed["passed"], true, "{passed}");
+
+    // The round's assembly is the meeting's: 3 summoned, 2 present, B = 3, T = 2.
+    let round =
+        pres.post(&format!("/api/elections/{deputy}/rounds"), json!({ "entries_per_stack": 2 }))["id"]
+            .as_i64()
+            .expect("round");
+    let view = head.get(&format!("/api/rounds/{round}"))["round"].clone();
+    assert_eq!(view["assembly"]["type"], "plenum", "{view}");
+    assert_eq!(
+        (&view["assembly"]["summoned"], &view["assembly"]["present"], &view["base"], &view["threshold"]),
+        (&json!(3), &json!(2), &json!(3), &json!(2)),
+        "{view}"
+    );
+    let (status, pdf) = head.download(&format!("/rounds/{round}/files/phieu-bau.pdf"));
+    assert_eq!(status, 200);
+    let ballot = pdf_text(&pdf, dir.path(), "inspection-ballot.pdf");
+    assert!(ballot.contains(INSPECTION_HEADING) && ballot.contains("2025–2030"), "{ballot}");
+    assert!(!ballot.contains("Đại hội Đảng bộ") && !ballot.contains("Ban Chấp hành"), "{ballot}");
+
+    // Both ballots strike the second name: the first is elected with 2 ≥ T = 2.
+    let result = count_and_close(&server, round, &["x:2"; 2], "deputy-1");
+    assert_eq!(result["next_step"], "complete", "{result}");
+    assert_eq!(result["elected"].as_array().map(Vec::len), Some(1), "{result}");
+    let (status, pdf) = head.download(&format!("/rounds/{round}/files/bien-ban.pdf"));
+    assert_eq!(status, 200);
+    let minutes = pdf_text(&pdf, dir.path(), "inspection-minutes.pdf");
+    assert!(minutes.contains(&format!("Hội nghị: {INSPECTION_HEADING}, nhiệm kỳ 2025–2030")), "{minutes}");
+    assert!(minutes.contains("Tổng số ủy viên được triệu tập 3"), "{minutes}");
+    assert!(minutes.contains("Số ủy viên có mặt 2 Số ủy viên vắng mặt 1"), "{minutes}");
+    assert!(minutes.contains("Số làm căn cứ tính kết quả bầu cử 3"), "{minutes}");
+    assert!(!minutes.contains("Ban Chấp hành") && !minutes.contains("Tổng số đảng viên"), "{minutes}");
+}

@@ -83,7 +83,12 @@ pub struct Round {
     pub election_title: String,
     pub body: Body,
     pub number: i64,
+    /// The engine's purpose of the round (`Regular` for a poll: its tally is the plain one).
     pub purpose: Purpose,
+    /// A poll counted like ballots (the opinion poll on the list's outside nominees, or the
+    /// introduction poll for a secretary elected directly): its names are marked agree/disagree, its
+    /// close records the poll into the list (`elections::apply_poll`), never an election result.
+    pub poll: bool,
     pub tie_for: Option<String>,
     pub seats: u32,
     pub alternate_seats: u32,
@@ -143,6 +148,13 @@ impl Reopening {
 
 impl Round {
     pub fn title(&self) -> String {
+        if self.poll {
+            return format!(
+                "{} — kiểm phiếu xin ý kiến lần thứ {}",
+                self.election_title,
+                self.number.unsigned_abs()
+            );
+        }
         let what = match self.purpose {
             Purpose::Regular if self.number == 1 => "lần thứ nhất".to_owned(),
             Purpose::Regular => format!("lần thứ {} (bầu bổ sung)", self.number),
@@ -186,18 +198,24 @@ fn load_round_as(c: &Connection, id: i64, require_record: bool) -> Result<(Round
     let a = assembly.assembly()?;
     let seats = u32::try_from(row.seats).map_err(|_| damaged("số lượng bầu"))?;
     let layout = Layout::for_list(cands.len() as u64, seats).ok_or_else(|| damaged("danh sách"))?;
-    let purpose = Purpose::from_code(&row.purpose).ok_or_else(|| damaged("loại lần bầu"))?;
+    let poll = row.purpose == db::POLL;
+    let purpose = if poll {
+        Purpose::Regular
+    } else {
+        Purpose::from_code(&row.purpose).ok_or_else(|| damaged("loại lần bầu"))?
+    };
     let closed = match row.status.as_str() {
         "open" => false,
         "closed" => true,
         _ => return Err(damaged("trạng thái")),
     };
     let record = match (closed, results::get(c, id)?) {
+        (_, Some(_)) if poll => return Err(damaged("kết quả bầu cử ghi cho lần kiểm phiếu xin ý kiến")),
         (true, Some(stored)) => {
             let head = results::audit_hash(c, stored.row.audit_seq)?;
             Some(RoundRecord::parse(stored, head)?)
         }
-        (true, None) if require_record => return Err(damaged("kết quả")),
+        (true, None) if require_record && !poll => return Err(damaged("kết quả")),
         (false, Some(_)) => return Err(damaged("kết quả của lần bầu chưa kết thúc")),
         _ => None,
     };
@@ -225,6 +243,7 @@ fn load_round_as(c: &Connection, id: i64, require_record: bool) -> Result<(Round
         body: election.body,
         number: row.number,
         purpose,
+        poll,
         tie_for: row.tie_for.clone(),
         seats,
         alternate_seats: u32::try_from(row.alternate_seats).map_err(|_| damaged("số dự khuyết"))?,
@@ -438,6 +457,9 @@ pub enum DifferenceKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoundView {
     pub round: Round,
+    /// What a closed poll recorded into the list: each name's agreements and what the gate decided
+    /// (`None` for an election round or a poll still being counted).
+    pub poll_result: Option<PollResult>,
     pub stacks: Vec<StackView>,
     pub stacks_accepted: usize,
     pub ballots_agreed: u64,
@@ -452,6 +474,45 @@ pub struct RoundView {
     /// personnel plan, once the round is closed and its body is planned: advice to the presidium
     /// before it decides further rounds, never a change to the result (`plan::departures`).
     pub plan_departures: Option<Vec<crate::plan::Departure>>,
+}
+
+/// What a poll counted like ballots recorded when it closed (kept with the round, as the audit entry
+/// of its closing has it): those present (the base of the gate), the least agreement that passes,
+/// and each name's agreements and what the gate and the list's maximum decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollResult {
+    pub present: u32,
+    pub gate: u64,
+    pub nominees: Vec<PollLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollLine {
+    pub person_id: i64,
+    pub full_name: String,
+    pub agree: u32,
+    /// The candidate's status the poll gave (`CandidateStatus` code).
+    pub status: String,
+}
+
+impl PollLine {
+    /// What the gate and the list's maximum decided, in words; an unknown code is damage.
+    pub fn decided(&self) -> Result<&'static str, AppError> {
+        crate::elections::CandidateStatus::from_code(&self.status)
+            .map(crate::elections::CandidateStatus::label)
+            .ok_or_else(|| damaged("kết quả lấy phiếu"))
+    }
+}
+
+/// The setting that keeps a closed poll's result.
+fn poll_result_key(round_id: i64) -> String {
+    format!("poll_result:{round_id}")
+}
+
+pub(crate) fn poll_result_of(c: &Connection, round_id: i64) -> Result<Option<PollResult>, AppError> {
+    db::setting(c, &poll_result_key(round_id))?
+        .map(|text| serde_json::from_str(&text).map_err(|_| damaged("kết quả lấy phiếu")))
+        .transpose()
 }
 
 /// What an operator sees: the round's list and their own entry only.
@@ -592,6 +653,139 @@ impl App {
         Ok(id)
     }
 
+    /// Opens a poll counted like ballots on an election whose list is still a draft: its names are
+    /// the outside nominees still in the running (in order of entry), each marked "Đồng ý" / "Không
+    /// đồng ý"; the ballots issued are bounded by those taking part (those present at the latest
+    /// sitting, or the new committee's members for the secretary's introduction poll). The board
+    /// chooses 1 or 2 entries per stack.
+    pub async fn open_poll_round(
+        &self,
+        actor: &Actor,
+        election_id: i64,
+        entries_per_stack: u32,
+    ) -> Result<i64, AppError> {
+        actor.require(Permission::RunRounds)?;
+        if !(1..=2).contains(&entries_per_stack) {
+            return Err(AppError::invalid(
+                "entries_per_stack",
+                "Mỗi chồng phiếu xin ý kiến được nhập 1 hoặc 2 lần độc lập.",
+            ));
+        }
+        let at = self.now().to_string();
+        let who = actor.username.clone();
+        self.counting_act(actor, "poll.open", None, move |c| {
+            let erow = edb::get(c, election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
+            let election = Election::from_row(&erow)?;
+            if election.approved {
+                return Err(AppError::Conflict(
+                    "Danh sách bầu cử đã được thông qua: không lấy phiếu xin ý kiến nữa.".into(),
+                ));
+            }
+            if db::polls_of(c, election_id)?.iter().any(|r| r.status != "closed") {
+                return Err(AppError::Conflict("Đang có một lần kiểm phiếu xin ý kiến chưa kết thúc.".into()));
+            }
+            let nominees = crate::elections::poll_nominees(&edb::candidates(c, election_id)?);
+            if nominees.is_empty() {
+                return Err(AppError::Conflict(
+                    "Không có người được đề cử, ứng cử ngoài danh sách cấp ủy giới thiệu: không có gì để lấy phiếu.".into(),
+                ));
+            }
+            let present = crate::elections::poll_participants(c, &erow)?;
+            let assembly = Assembly::new(election.assembly_kind, present, present, &[])?;
+            let names: Vec<(i64, String)> = nominees.iter().map(|n| (n.person_id, n.full_name.clone())).collect();
+            let row = RoundRow {
+                election_id,
+                purpose: db::POLL.into(),
+                seats: names.len() as i64,
+                alternate_seats: 0,
+                entries_per_stack: i64::from(entries_per_stack),
+                assembly: serde_json::to_string(&AssemblySnapshot::of(&assembly)).unwrap_or_default(),
+                opened_at: at.clone(),
+                ..RoundRow::default()
+            };
+            let id = db::insert_round(c, &row, &names)?;
+            let detail = json!({ "election_id": election_id, "candidates": names.len(), "present": present,
+                                 "entries_per_stack": entries_per_stack });
+            db::journal(c, db::JournalAt::round(id), &at, &who, "poll.open", &detail.to_string())?;
+            let mut data = detail;
+            data["round_id"] = json!(id);
+            data["nominees"] = json!(names.iter().map(|(_, n)| n).collect::<Vec<_>>());
+            Ok((id, data))
+        })
+        .await
+    }
+
+    /// The opinion-poll form of a poll round (PDF, one sheet, as many copies as printed): the round's
+    /// names in the round's order, each with "Đồng ý" / "Không đồng ý" — the order the entry screen
+    /// keys them in.
+    pub async fn poll_round_form(&self, actor: &Actor, round_id: i64) -> Result<Download, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        let congress = self
+            .congress()
+            .await?
+            .ok_or_else(|| AppError::Conflict("Chưa khai báo đại hội: vào trang Đại hội trước.".into()))?;
+        let (round, election) = self
+            .read(move |c| {
+                let (_, round) = load_round(c, round_id)?;
+                let erow = edb::get(c, round.election_id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?;
+                Ok((round, Election::from_row(&erow)?))
+            })
+            .await?;
+        if !round.poll {
+            return Err(AppError::NotFound("phiếu xin ý kiến của lần bầu này"));
+        }
+        let by_election = congress.is_by_election();
+        let heading = if by_election {
+            crate::attendance::by_election_title(&election.title())
+        } else {
+            election.title()
+        };
+        let assembly = crate::attendance::election_heading(
+            congress.assembly_kind,
+            election.assembly_kind,
+            election.body,
+            &congress.name,
+            &congress.organisation,
+            &congress.term,
+        );
+        let term = if by_election { String::new() } else { congress.term.clone() };
+        let names = round.candidates.clone();
+        let seats = election.seats;
+        let bytes = tokio::task::spawn_blocking(move || {
+            baucu_docs::office::PollBallotDoc::new(
+                baucu_docs::office::PollKind::Opinion,
+                &congress.organisation,
+                &assembly,
+                &term,
+                &heading,
+                seats,
+                &names,
+            )?
+            .pdf()
+        })
+        .await
+        .map_err(|_| AppError::Conflict("Không tạo được phiếu.".into()))?
+        .map_err(|e| AppError::Conflict(e.0))?;
+        Ok(Download {
+            file_name: format!(
+                "phieu-xin-y-kien-{}-lan-{}.pdf",
+                round.election_id,
+                round.number.unsigned_abs()
+            ),
+            content_type: "application/pdf",
+            bytes,
+        })
+    }
+
+    /// The polls of an election counted like ballots, first first.
+    pub async fn polls_of(&self, actor: &Actor, election_id: i64) -> Result<Vec<Round>, AppError> {
+        actor.require(Permission::ViewCounting)?;
+        self.read(move |c| {
+            db::polls_of(c, election_id)?.iter().map(|r| load_round(c, r.id).map(|(_, x)| x)).collect()
+        })
+        .await
+    }
+
     pub async fn round(&self, actor: &Actor, round_id: i64) -> Result<RoundView, AppError> {
         actor.require(Permission::ViewCounting)?;
         let actor = actor.clone();
@@ -648,8 +842,10 @@ impl App {
             } else {
                 None
             };
+            let poll_result = if round.poll { poll_result_of(c, round_id)? } else { None };
             Ok(RoundView {
                 round,
+                poll_result,
                 stacks,
                 stacks_accepted,
                 ballots_agreed,

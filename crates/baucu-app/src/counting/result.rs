@@ -10,6 +10,14 @@ impl App {
     /// recorded once (`record`), and the elected by person id.
     pub async fn close_round(&self, actor: &Actor, round_id: i64) -> Result<Value, AppError> {
         actor.require(Permission::ManageCounting)?;
+        let poll = self
+            .read(move |c| {
+                Ok(db::get_round(c, round_id)?.ok_or(AppError::NotFound("lần bầu"))?.purpose == db::POLL)
+            })
+            .await?;
+        if poll {
+            return self.close_poll(actor, round_id).await;
+        }
         let (at, who) = (self.now().to_string(), actor.username.clone());
         let result = self
             .counting_act(actor, "round.close", Some(round_id), move |c| {
@@ -33,36 +41,106 @@ impl App {
                 let collected = row
                     .ballots_collected
                     .ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu thu vào từ hòm phiếu.".into()))?;
-                let mut codes = Vec::new();
-                for s in &stacks {
-                    let stack_codes = readings(c, s.id)?;
-                    let n = stack_codes.len() as i64;
-                    if let Some(papers) = s.papers.filter(|&p| p != n) {
-                        return Err(AppError::Conflict(format!(
-                            "Chồng phiếu \"{}\" có {papers} tờ nhưng các lượt nhập thống nhất {n} phiếu: kiểm lại chồng phiếu.",
-                            s.name
-                        )));
-                    }
-                    codes.extend(stack_codes);
-                }
-                let agreed = codes.len() as i64;
-                if agreed != collected {
-                    return Err(AppError::Conflict(format!(
-                        "Các chồng phiếu có tổng cộng {agreed} phiếu, số phiếu thu vào từ hòm là {collected} (chênh lệch {}): kiểm lại các chồng phiếu trước khi kết thúc.",
-                        (agreed - collected).abs()
-                    )));
-                }
+                let codes = reconciled_codes(c, &stacks, collected)?;
                 let record = write_record(c, &round, issued, &codes, &at, &who)?;
                 let value = record.answer(round.body, round.purpose)?;
                 row.status = "closed".into();
                 row.closed_at = Some(at.clone());
                 db::update_round(c, &row)?;
-                db::journal(c, db::JournalAt::round(round_id), &at, &who, "round.close", &json!({ "next_step": record.next_step.code() }).to_string())?;
+                db::journal(
+                    c,
+                    db::JournalAt::round(round_id),
+                    &at,
+                    &who,
+                    "round.close",
+                    &json!({ "next_step": record.next_step.code() }).to_string(),
+                )?;
                 Ok((value.clone(), json!({ "round_id": round_id, "result": value })))
             })
             .await?;
         self.closes.send_modify(|n| *n += 1);
         Ok(result)
+    }
+
+    /// Closes a poll counted like ballots: the same checks as any round (every stack reconciled, the
+    /// stacks adding up to the ballots collected, ≤ issued); then the engine's tally of the agreed
+    /// ballots gives each name's agreements, and the poll is recorded into the list exactly as typed
+    /// totals are (`elections::apply_poll`, marked keyed), with those present at the poll as the base of
+    /// the 30 % gate. No election result is made and no one is elected.
+    async fn close_poll(&self, actor: &Actor, round_id: i64) -> Result<Value, AppError> {
+        let (at, who) = (self.now().to_string(), actor.username.clone());
+        self.counting_act(actor, "poll.close", Some(round_id), move |c| {
+            let (mut row, round) = load_round(c, round_id)?;
+            if round.closed {
+                return Err(AppError::Conflict("Lần kiểm phiếu xin ý kiến đã kết thúc.".into()));
+            }
+            let stacks = db::stacks_of(c, round_id)?;
+            if stacks.is_empty() {
+                return Err(AppError::Conflict("Chưa có chồng phiếu nào.".into()));
+            }
+            if let Some(s) = stacks.iter().find(|s| s.status != StackStatus::Accepted) {
+                return Err(AppError::Conflict(format!(
+                    "Chồng phiếu \"{}\" chưa được đối chiếu xong.",
+                    s.name
+                )));
+            }
+            row.ballots_issued.ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu phát ra.".into()))?;
+            let collected = row
+                .ballots_collected
+                .ok_or_else(|| AppError::Conflict("Chưa ghi số phiếu thu vào từ hòm phiếu.".into()))?;
+            let codes = reconciled_codes(c, &stacks, collected)?;
+            let agreements = poll_agreements(&round, &codes)?;
+            let cands = edb::candidates(c, round.election_id)?;
+            let mut agrees = Vec::with_capacity(agreements.len());
+            for (person_id, agree) in round.candidate_ids.iter().zip(&agreements) {
+                let cand = cands
+                    .iter()
+                    .find(|x| x.person_id == *person_id)
+                    .ok_or(AppError::NotFound("người có tên trong danh sách"))?;
+                agrees.push((cand.id, u32::try_from(*agree).map_err(|_| damaged("số đồng ý"))?));
+            }
+            let present = round.assembly.present;
+            let log = crate::elections::apply_poll(
+                c,
+                round.election_id,
+                present,
+                &agrees,
+                crate::elections::PollSource::Keyed,
+            )?;
+            let result = PollResult {
+                present,
+                gate: log["gate"].as_u64().ok_or_else(|| damaged("ngưỡng lấy phiếu"))?,
+                nominees: log["nominees"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|n| {
+                        Ok(PollLine {
+                            person_id: n["person_id"].as_i64().ok_or_else(|| damaged("người có tên"))?,
+                            full_name: n["full_name"].as_str().unwrap_or_default().to_owned(),
+                            agree: n["agree"]
+                                .as_u64()
+                                .and_then(|a| u32::try_from(a).ok())
+                                .ok_or_else(|| damaged("số đồng ý"))?,
+                            status: n["status"].as_str().unwrap_or_default().to_owned(),
+                        })
+                    })
+                    .collect::<Result<_, AppError>>()?,
+            };
+            db::put_setting(
+                c,
+                &poll_result_key(round_id),
+                &serde_json::to_string(&result).unwrap_or_default(),
+            )?;
+            row.status = "closed".into();
+            row.closed_at = Some(at.clone());
+            db::update_round(c, &row)?;
+            db::journal(c, db::JournalAt::round(round_id), &at, &who, "poll.close", &log.to_string())?;
+            let mut data = log.clone();
+            data["round_id"] = json!(round_id);
+            Ok((json!({ "round_id": round_id, "poll": result }), data))
+        })
+        .await
     }
 
     /// Creates what the presidium decided after a result, in one step.
@@ -201,6 +279,12 @@ impl App {
         let (at, who) = (self.now().to_string(), actor.username.clone());
         self.act(actor, "round.publish", move |c| {
             let (mut row, round) = load_round(c, round_id)?;
+            if round.poll {
+                return Err(AppError::Conflict(
+                    "Kết quả lấy phiếu xin ý kiến được ghi vào danh sách, không công bố lên màn chiếu."
+                        .into(),
+                ));
+            }
             if !round.closed {
                 return Err(AppError::Conflict("Lần bầu chưa có kết quả.".into()));
             }
@@ -256,6 +340,11 @@ impl App {
         let (at, who, name) = (self.now().to_string(), actor.username.clone(), actor.full_name.clone());
         self.act(actor, "round.reopen", move |c| {
             let (mut row, round) = load_round(c, round_id)?;
+            if round.poll {
+                return Err(AppError::Conflict(
+                    "Lần kiểm phiếu xin ý kiến đã ghi vào danh sách: không mở lại; nếu cần, kiểm phiếu xin ý kiến lần nữa.".into(),
+                ));
+            }
             let Some(record) = round.record.as_ref() else {
                 return Err(AppError::Conflict("Lần bầu chưa kết thúc: không có gì để mở lại.".into()));
             };
@@ -393,7 +482,18 @@ impl App {
     /// are at the upgrade). Runs when the node starts; does nothing when every closed round has its
     /// record. Returns how many rounds were recorded.
     pub async fn record_earlier_results(&self) -> Result<usize, AppError> {
-        let pending = self.read(|c| Ok(results::closed_without_record(c)?)).await?;
+        // A closed poll has no election result: it is recorded into the list when it closes.
+        let pending = self
+            .read(|c| {
+                let mut rounds = Vec::new();
+                for id in results::closed_without_record(c)? {
+                    if db::get_round(c, id)?.is_some_and(|r| r.purpose != db::POLL) {
+                        rounds.push(id);
+                    }
+                }
+                Ok(rounds)
+            })
+            .await?;
         if pending.is_empty() {
             return Ok(0);
         }
@@ -430,6 +530,9 @@ pub(crate) fn recount(c: &Connection, round_id: i64) -> Result<Option<String>, A
         Ok(loaded) => loaded,
         Err(e) => return Ok(Some(e.message())),
     };
+    if round.poll {
+        return recount_poll(c, &round);
+    }
     let Some(record) = &round.record else { return Ok(None) };
     let issued = row.ballots_issued.unwrap_or(0);
     // A stored value that cannot be read back is one more finding, not the end of the check.
@@ -463,6 +566,32 @@ pub(crate) fn recount(c: &Connection, round_id: i64) -> Result<Option<String>, A
     Ok(None)
 }
 
+/// Recounts a closed poll's agreements from its stored ballots through the engine's tally and
+/// compares them with what its closing recorded (the poll's result kept with the round).
+fn recount_poll(c: &Connection, round: &Round) -> Result<Option<String>, AppError> {
+    if !round.closed {
+        return Ok(None);
+    }
+    let stored = match poll_result_of(c, round.id) {
+        Ok(Some(stored)) => stored,
+        Ok(None) => {
+            return Ok(Some("lần kiểm phiếu xin ý kiến đã kết thúc nhưng không có kết quả đã ghi".into()));
+        }
+        Err(e) => return Ok(Some(e.message())),
+    };
+    let fresh = match agreed_codes(c, round.id).and_then(|codes| poll_agreements(round, &codes)) {
+        Ok(fresh) => fresh,
+        Err(e) => return Ok(Some(format!("không tính lại được từ các phiếu đã lưu ({})", e.message()))),
+    };
+    let recorded: Vec<(i64, u64)> =
+        stored.nominees.iter().map(|l| (l.person_id, u64::from(l.agree))).collect();
+    let recounted: Vec<(i64, u64)> = round.candidate_ids.iter().copied().zip(fresh).collect();
+    if recorded != recounted {
+        return Ok(Some("số đồng ý đã ghi khác số đếm lại từ các phiếu xin ý kiến đã lưu".into()));
+    }
+    Ok(None)
+}
+
 /// The counting board frozen into a round's record at closing: the head and members the congress
 /// elected in its latest show-of-hands vote on the counting board (technical staff who operate the
 /// machines are not board members and do not sign). When the congress has recorded no such vote,
@@ -490,6 +619,47 @@ pub(super) fn engine_election(round: &Round) -> Result<baucu_rules::Election, Ap
         .map(|n| PersonName::parse(n).map_err(|_| AppError::Conflict(format!("Tên \"{n}\" không hợp lệ."))))
         .collect::<Result<_, _>>()?;
     Ok(baucu_rules::Election::new(round.body, round.purpose, round.seats, round.alternate_seats, names)?)
+}
+
+/// The agreed ballots of a round's reconciled stacks, each stack adding up to the papers counted into
+/// it and all of them to the ballots collected from the box.
+fn reconciled_codes(
+    c: &Connection,
+    stacks: &[db::StackRow],
+    collected: i64,
+) -> Result<Vec<String>, AppError> {
+    let mut codes = Vec::new();
+    for s in stacks {
+        let stack_codes = readings(c, s.id)?;
+        let n = stack_codes.len() as i64;
+        if let Some(papers) = s.papers.filter(|&p| p != n) {
+            return Err(AppError::Conflict(format!(
+                "Chồng phiếu \"{}\" có {papers} tờ nhưng các lượt nhập thống nhất {n} phiếu: kiểm lại chồng phiếu.",
+                s.name
+            )));
+        }
+        codes.extend(stack_codes);
+    }
+    let agreed = codes.len() as i64;
+    if agreed != collected {
+        return Err(AppError::Conflict(format!(
+            "Các chồng phiếu có tổng cộng {agreed} phiếu, số phiếu thu vào từ hòm là {collected} (chênh lệch {}): kiểm lại các chồng phiếu trước khi kết thúc.",
+            (agreed - collected).abs()
+        )));
+    }
+    Ok(codes)
+}
+
+/// Each name's agreements on a poll's agreed ballots: the engine's tally (the "Đồng ý" of its valid
+/// ballots), in the round's order.
+pub(super) fn poll_agreements(round: &Round, codes: &[String]) -> Result<Vec<u64>, AppError> {
+    let election = engine_election(round)?;
+    let mut tally = Tally::new(&election);
+    for code in codes {
+        let ballot = Ballot::from_code(code).map_err(|e| AppError::Conflict(e.0))?;
+        tally.add(&ballot, 1).map_err(|e| AppError::Conflict(messages::entry_error(&e)))?;
+    }
+    Ok(tally.all_votes())
 }
 
 /// The engine's result of a round: the agreed readings of its stacks tallied and decided.

@@ -1418,6 +1418,7 @@ impl App {
                                 in_use_message(&u)
                             )));
                         }
+                        super::refuse_deleting_a_nominee(c, old.id, &old.full_name)?;
                         persons::delete(c, old.id)?;
                     }
                     plan.removed.len()

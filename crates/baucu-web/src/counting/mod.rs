@@ -15,8 +15,8 @@ pub use journal::journal_page;
 pub use projector::{live_script, results_events, results_fragment, results_page, round_events};
 pub(crate) use round::{CLOSE_CONSEQUENCE, PUBLISH_CONSEQUENCE, decide_consequence};
 pub use round::{
-    close, decide, election_file, file_response, issued, publish, reopen_round, round_file, round_open,
-    round_page, stack_create, unpublish,
+    close, decide, election_file, file_response, issued, poll_round_open, publish, reopen_round, round_file,
+    round_open, round_page, stack_create, unpublish,
 };
 pub use stack::{reopen, resolve, stack_page};
 

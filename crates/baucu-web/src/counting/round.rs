@@ -34,6 +34,19 @@ pub async fn round_open(
     }
 }
 
+/// Opens a poll counted like ballots on the election's outside nominees.
+pub async fn poll_round_open(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<OpenForm>,
+) -> Response {
+    match state.app.open_poll_round(&current.session.actor, id, f.entries_per_stack).await {
+        Ok(round) => back(&format!("/rounds/{round}"), Ok("Đã mở kiểm phiếu xin ý kiến.".into())),
+        Err(e) => back(&format!("/elections/{id}"), Err(e)),
+    }
+}
+
 fn progress(current: &Current, v: &RoundView) -> Markup {
     let manage = current.session.actor.role.may(Permission::ManageCounting) && !v.round.closed;
     html! {
@@ -89,13 +102,32 @@ pub async fn round_page(
     let needed = r.entries_per_stack as usize;
     // How the ballot will be printed on each paper, by the same layout as the download.
     let mut plans = Vec::new();
-    for paper in [baucu_docs_paper::A5, baucu_docs_paper::A4] {
+    for paper in [baucu_docs_paper::A5, baucu_docs_paper::A4].into_iter().filter(|_| !r.poll) {
         match state.app.ballot_plan(actor, id, paper).await {
             Ok(plan) => plans.push((paper.code().to_uppercase(), plan)),
             Err(e) => return app_error(e),
         }
     }
     let content = html! {
+        @if r.poll {
+            section.card #poll {
+                p {
+                    "Phiếu xin ý kiến (Đồng ý / Không đồng ý) về " strong { (r.candidates.len()) } " người ngoài danh sách cấp ủy giới thiệu"
+                    " · Mỗi chồng nhập " strong { (r.entries_per_stack) } " lần độc lập"
+                }
+                p {
+                    "Số người có mặt khi lấy phiếu: " strong { (r.assembly.present) }
+                    " · Người được đưa vào danh sách bầu cử phải có trên 30% số người có mặt đồng ý (rồi theo số dư tối đa của danh sách)."
+                }
+                ol.ballot { @for name in &r.candidates { li { (name) } } }
+                p { a href={ "/rounds/" (r.id) "/journal" } { "Nhật ký nhập phiếu" } " · " a href={ "/elections/" (r.election_id) } { "Về cuộc bầu" } }
+                p.files {
+                    a.button href={ "/rounds/" (r.id) "/files/phieu-xin-y-kien.pdf" } { "Tải phiếu xin ý kiến (PDF)" } " "
+                    @if r.closed { a.button href={ "/rounds/" (r.id) "/files/nhat-ky.pdf" } { "Nhật ký nhập phiếu (PDF)" } }
+                }
+                p.muted { "Lần kiểm phiếu xin ý kiến không có biên bản kiểm phiếu bầu cử và không bầu ai: kết quả được ghi vào danh sách bầu cử." }
+            }
+        } @else {
         section.card {
             p {
                 "Số lượng bầu: " strong { (r.seats) } @if r.alternate_seats > 0 { " (và " (r.alternate_seats) " dự khuyết)" }
@@ -142,7 +174,25 @@ pub async fn round_page(
                 }
             }
         }
+        }
         (progress(&current, &v))
+        @if let Some(poll) = &v.poll_result {
+            section.card #poll-result {
+                h2 { "Kết quả lấy phiếu xin ý kiến" }
+                p { "Có mặt " strong { (poll.present) } " · cần ít nhất " strong { (poll.gate) } " phiếu đồng ý (trên 30%)" }
+                table.list {
+                    thead { tr { th { "Họ và tên" } th { "Số đồng ý" } th { "Kết quả" } } }
+                    tbody { @for line in &poll.nominees {
+                        tr {
+                            td { (line.full_name) }
+                            td.num { (line.agree) }
+                            td { (line.decided().unwrap_or("Không đọc được kết quả đã ghi")) }
+                        }
+                    } }
+                }
+                p.muted { "Kết quả lấy phiếu: nhập từ phiếu đã kiểm. " a href={ "/elections/" (r.election_id) } { "Xem danh sách bầu cử" } }
+            }
+        }
         @if manage {
             div.columns {
                 form.card.grid method="post" action={ "/rounds/" (r.id) "/issued" } {
@@ -173,8 +223,13 @@ pub async fn round_page(
             form.card method="post" action={ "/rounds/" (r.id) "/close" } {
                 (csrf(&current))
                 p { "Khi mọi chồng phiếu đã khớp, đã ghi số phiếu phát ra và thu vào, và tổng số phiếu các chồng bằng số phiếu thu vào, kết thúc kiểm phiếu để tính kết quả." }
-                (confirm_box(CLOSE_CONSEQUENCE))
-                button.primary type="submit" { "Kết thúc kiểm phiếu, tính kết quả" }
+                @if r.poll {
+                    (confirm_box(POLL_CLOSE_CONSEQUENCE))
+                    button.primary type="submit" { "Kết thúc kiểm phiếu xin ý kiến, ghi vào danh sách" }
+                } @else {
+                    (confirm_box(CLOSE_CONSEQUENCE))
+                    button.primary type="submit" { "Kết thúc kiểm phiếu, tính kết quả" }
+                }
             }
         }
         @if let Some(record) = &r.record {
@@ -333,6 +388,7 @@ pub async fn stack_create(
 }
 
 /// What closing a round does, as the confirmation states it.
+pub(crate) const POLL_CLOSE_CONSEQUENCE: &str = "Kết thúc kiểm phiếu xin ý kiến: số đồng ý của từng người được ghi vào danh sách bầu cử, áp dụng ngưỡng trên 30% số có mặt; không nhập thêm phiếu được nữa và không mở lại được.";
 pub(crate) const CLOSE_CONSEQUENCE: &str = "Kết thúc lần bầu: kết quả được tính và ghi lại; không nhập thêm phiếu được nữa, không sửa được số phiếu phát ra và thu vào. Chỉ đoàn chủ tịch mở lại được lần bầu, với lý do ghi vào biên bản.";
 /// What publishing a result does.
 pub(crate) const PUBLISH_CONSEQUENCE: &str = "Công bố kết quả: kết quả hiện lên màn chiếu và trang kết quả công khai, ai cũng xem được không cần đăng nhập. Đoàn chủ tịch gỡ công bố được, với lý do ghi vào nhật ký.";
@@ -414,7 +470,16 @@ pub async fn close(
         return confirmation_page(&current, id, "close", "Kết thúc kiểm phiếu", CLOSE_CONSEQUENCE, &f);
     }
     let r = state.app.close_round(&current.session.actor, id).await;
-    back(&format!("/rounds/{id}"), r.map(|_| "Đã kết thúc kiểm phiếu; kết quả do bộ quy tắc tính.".into()))
+    back(
+        &format!("/rounds/{id}"),
+        r.map(|v| {
+            if v.get("poll").is_some() {
+                "Đã kết thúc kiểm phiếu xin ý kiến; số đồng ý đã ghi vào danh sách bầu cử.".into()
+            } else {
+                "Đã kết thúc kiểm phiếu; kết quả do bộ quy tắc tính.".into()
+            }
+        }),
+    )
 }
 
 pub async fn decide(
@@ -556,6 +621,7 @@ pub async fn round_file(
         "bien-ban.docx" => state.app.minutes(actor, id, "docx").await,
         "ket-qua.xlsx" => state.app.minutes(actor, id, "xlsx").await,
         "nhat-ky.pdf" => state.app.journal_pdf(actor, id).await,
+        "phieu-xin-y-kien.pdf" => state.app.poll_round_form(actor, id).await,
         _ => Err(AppError::NotFound("tài liệu này")),
     };
     // Only the ballot is previewed in the page; any other value of `preview` is refused.

@@ -8,7 +8,7 @@ use crate::guard::Current;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
-use baucu_app::attendance::Attendance;
+use baucu_app::attendance::{Attendance, BY_ELECTION_NOMINEE_LABEL};
 use baucu_app::roster::{ABSENCES, Person, label_of};
 use baucu_app::view::AssemblyKind;
 use baucu_app::{AppError, Permission};
@@ -133,6 +133,22 @@ fn attendance_view(current: &Current, a: &Attendance, kind: Option<AssemblyKind>
                     td.small { (row.standing) }
                 }
             } }
+        }
+        @if !a.nominees.is_empty() {
+            section.card id="by-election-nominees" {
+                h2 { (BY_ELECTION_NOMINEE_LABEL) }
+                p.muted { "Có tên trong danh sách để bầu bổ sung, nhưng chưa phải ủy viên Ban Chấp hành: không được triệu tập dự hội nghị, không điểm danh, không tính vào số làm căn cứ." }
+                table.list {
+                    thead { tr { th { "TT" } th { "Họ và tên" } th { "Tính số làm căn cứ" } } }
+                    tbody { @for (i, p) in a.nominees.iter().enumerate() {
+                        tr {
+                            td.num { (i + 1) }
+                            td { (p.full_name) }
+                            td.small { (BY_ELECTION_NOMINEE_LABEL) ": không thuộc diện triệu tập" }
+                        }
+                    } }
+                }
+            }
         }
         @if can && !plenum && kind == Some(AssemblyKind::DelegatesCongress) && !alternates.is_empty() {
             section.card {

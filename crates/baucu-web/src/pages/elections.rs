@@ -102,6 +102,16 @@ pub async fn election_page(
     } else {
         Vec::new()
     };
+    // Polls counted like ballots (opinion or introduction polls keyed by the counting teams).
+    let polls = if actor.role.may(Permission::ViewCounting) {
+        match state.app.polls_of(actor, id).await {
+            Ok(p) => p,
+            Err(e) => return app_error(e),
+        }
+    } else {
+        Vec::new()
+    };
+    let poll_open = polls.iter().any(|p| !p.closed);
     let run = actor.role.may(Permission::RunRounds);
     let e = &d.election;
     let edit = actor.role.may(Permission::EditLists) && !e.approved;
@@ -196,6 +206,14 @@ pub async fn election_page(
             }
             section.card {
                 h2 { "Giới thiệu, đề cử, ứng cử" }
+                @if let Some(source) = d.poll_source { p.notice.ok #poll-source { (source.label()) } }
+                @if !polls.is_empty() {
+                    p { "Kiểm phiếu xin ý kiến bằng máy: " }
+                    ul { @for r in &polls {
+                        li { a href={ "/rounds/" (r.id) } { (r.title()) } " — "
+                            @if r.closed { "đã kết thúc, đã ghi vào danh sách" } @else { "đang kiểm phiếu" } }
+                    } }
+                }
                 table.list {
                     thead { tr { th { "Họ và tên" } th { "Nguồn" } th { "Đồng ý" } th { "Tình trạng" } th {} } }
                     tbody { @for c in &d.candidates {
@@ -288,7 +306,24 @@ pub async fn election_page(
                     @for c in &pending {
                         label { "Số đồng ý: " (c.full_name) input name={ "agree_" (c.id) } inputmode="numeric" value=(c.poll_agree.map(|a| a.to_string()).unwrap_or_default()) required; }
                     }
+                    p.muted.wide { "Nhập tổng số khi phiếu được lấy ở nơi khác (kết quả ghi là nhập tổng số)." }
                     div.actions.wide { button.primary type="submit" { "Ghi kết quả lấy phiếu" } }
+                }
+                @if run && !poll_open {
+                    form.grid method="post" action=(action("poll-rounds")) {
+                        (csrf(&current))
+                        h3.wide { "Kiểm phiếu xin ý kiến bằng máy" }
+                        p.muted.wide {
+                            "Phiếu xin ý kiến (Đồng ý / Không đồng ý với từng người ngoài danh sách cấp ủy giới thiệu) được phát, thu "
+                            "và giao từng chồng cho các tổ kiểm phiếu nhập như phiếu bầu; khi kết thúc, số đồng ý của từng người "
+                            "được ghi vào danh sách và áp dụng ngưỡng trên 30% số có mặt."
+                        }
+                        label { "Mỗi chồng phiếu được nhập" select name="entries_per_stack" {
+                            option value="2" selected { "2 lần độc lập (đối chiếu)" }
+                            option value="1" { "1 lần (ban kiểm phiếu quyết định)" }
+                        } }
+                        div.actions.wide { button type="submit" { "Kiểm phiếu xin ý kiến bằng máy" } }
+                    }
                 }
             }
         }

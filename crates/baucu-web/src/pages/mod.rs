@@ -35,8 +35,8 @@ pub use home::home;
 pub use login::{login_page, login_submit, logout, password_page, password_submit, session_cookie};
 pub use plan::{plan_page, plan_remove, plan_submit};
 pub use roster::{
-    person_create, person_delete, person_edit, person_new, person_update, roster_import, roster_import_apply,
-    roster_import_mapping, roster_import_preview, roster_page, roster_template,
+    person_create, person_delete, person_edit, person_new, person_nominee, person_update, roster_import,
+    roster_import_apply, roster_import_mapping, roster_import_preview, roster_page, roster_template,
 };
 pub use votes::{vote_record, votes_page};
 

@@ -10,6 +10,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
+use baucu_app::attendance::BY_ELECTION_NOMINEE_LABEL;
 use baucu_app::roster::{
     COLUMNS, DELEGATE_KINDS, FLAG_KEYS, ImportChoice, ImportPreview, PARTY_STATUSES, Person, PersonFields,
     SEXES, THEORY_LEVELS, label_of, mapping_choices,
@@ -17,7 +18,7 @@ use baucu_app::roster::{
 use baucu_app::{AppError, Permission};
 use maud::{Markup, html};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RosterQuery {
@@ -52,9 +53,11 @@ fn flags(p: &Person) -> String {
     f.join(", ")
 }
 
+/// `nominees`: on a by-election node, the persons nominated from outside the committee.
 fn roster_view(
     current: &Current,
     people: &[Person],
+    nominees: &BTreeSet<i64>,
     q: &str,
     notice: &Notice,
     import_errors: &[baucu_app::FieldProblem],
@@ -109,7 +112,10 @@ fn roster_view(
                         td { (p.delegate_kind.as_deref().map(|k| label_of(&DELEGATE_KINDS, k)).unwrap_or("")) }
                         td { (p.unit) }
                         td { (label_of(&THEORY_LEVELS, &p.political_theory)) }
-                        td { (flags(p)) }
+                        td {
+                            (flags(p))
+                            @if nominees.contains(&p.id) { span.tag { (BY_ELECTION_NOMINEE_LABEL) } }
+                        }
                     }
                 }
             }
@@ -129,10 +135,12 @@ pub async fn roster_page(
     } else {
         state.app.search_persons(&current.session.actor, &query, 10_000).await
     };
-    match people {
-        Ok(people) => roster_view(
+    let nominees = state.app.by_election_nominee_ids(&current.session.actor).await;
+    match people.and_then(|people| nominees.map(|n| (people, n.unwrap_or_default()))) {
+        Ok((people, nominees)) => roster_view(
             &current,
             &people,
+            &nominees,
             &query,
             &Notice::from(NoticeQuery { ok: q.ok, err: q.err, sig: q.sig }),
             &[],
@@ -194,6 +202,13 @@ pub async fn roster_import(
         Ok(preview) => preview_view(&current, &preview, &Notice::default()).into_response(),
         Err(AppError::Invalid(problems)) => {
             let people = state.app.persons(&current.session.actor).await.unwrap_or_default();
+            let nominees = state
+                .app
+                .by_election_nominee_ids(&current.session.actor)
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
             let notice = Notice {
                 ok: None,
                 err: Some(
@@ -201,7 +216,10 @@ pub async fn roster_import(
                         .into(),
                 ),
             };
-            (StatusCode::UNPROCESSABLE_ENTITY, roster_view(&current, &people, "", &notice, &problems))
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                roster_view(&current, &people, &nominees, "", &notice, &problems),
+            )
                 .into_response()
         }
         Err(e) => back("/roster", Err(e)),
@@ -473,7 +491,8 @@ fn choice(name: &str, label: &str, table: &[(&str, &str)], current: &str, allow_
 }
 
 /// The form of a person; `delete` is the person's id when they may be deleted, or why not (on the
-/// page of a stored person only).
+/// page of a stored person only); `nominee`, on a by-election node, the person's id and whether they
+/// are nominated from outside the committee (on the page of a stored person only).
 fn person_form(
     current: &Current,
     action: &str,
@@ -481,6 +500,7 @@ fn person_form(
     f: &PersonFields,
     notice: &Notice,
     delete: Option<Result<i64, String>>,
+    nominee: Option<(i64, bool)>,
 ) -> Markup {
     let v = |k: &str| f.get(k).cloned().unwrap_or_default();
     let checked = |k: &str| !v(k).trim().is_empty();
@@ -509,6 +529,23 @@ fn person_form(
             }
             div.actions.wide { button.primary type="submit" { "Lưu" } a href="/roster" { "Quay lại danh sách" } }
         }
+        @if let Some((id, nominee)) = nominee {
+            section.card id="by-election-nominee" {
+                h3 { "Hội nghị bầu bổ sung" }
+                @if nominee {
+                    p { strong { (BY_ELECTION_NOMINEE_LABEL) } ": không được triệu tập dự hội nghị, không tính vào số làm căn cứ; được đưa vào danh sách bầu bổ sung ban chấp hành (hoặc ủy ban kiểm tra), không được bầu vào chức vụ chỉ bầu trong số các ủy viên (ban thường vụ, bí thư, phó bí thư…)." }
+                } @else {
+                    p { "Ủy viên Ban Chấp hành: được triệu tập dự hội nghị và tính vào số làm căn cứ. Nếu người này là người được giới thiệu để bầu bổ sung vào ban chấp hành (chưa phải ủy viên), ghi lại dưới đây." }
+                }
+                form method="post" action={ "/roster/" (id) "/by-election-nominee" } {
+                    (csrf(current))
+                    input type="hidden" name="nominee" value=(if nominee { "0" } else { "1" });
+                    button type="submit" {
+                        @if nominee { "Ghi là ủy viên Ban Chấp hành" } @else { "Ghi là " (BY_ELECTION_NOMINEE_LABEL.to_lowercase()) }
+                    }
+                }
+            }
+        }
         @if let Some(delete) = delete {
             section.card id="delete" {
                 h3 { "Xóa khỏi danh sách" }
@@ -530,7 +567,7 @@ pub async fn person_new(Extension(current): Extension<Current>) -> Markup {
     let mut f = PersonFields::new();
     f.insert("party_status".into(), "Chính thức".into());
     f.insert("sex".into(), "Nam".into());
-    person_form(&current, "/roster/new", "Thêm một người", &f, &Notice::default(), None)
+    person_form(&current, "/roster/new", "Thêm một người", &f, &Notice::default(), None, None)
 }
 
 pub async fn person_create(
@@ -544,7 +581,7 @@ pub async fn person_create(
             let notice = Notice { ok: None, err: Some(e.message()) };
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                person_form(&current, "/roster/new", "Thêm một người", &f, &notice, None),
+                person_form(&current, "/roster/new", "Thêm một người", &f, &notice, None, None),
             )
                 .into_response()
         }
@@ -559,17 +596,19 @@ pub async fn person_edit(
 ) -> Response {
     let person = state.app.person(&current.session.actor, id).await;
     let in_use = state.app.person_in_use(&current.session.actor, id).await;
-    match (person, in_use) {
-        (Ok(p), Ok(in_use)) => person_form(
+    let nominees = state.app.by_election_nominee_ids(&current.session.actor).await;
+    match (person, in_use, nominees) {
+        (Ok(p), Ok(in_use), Ok(nominees)) => person_form(
             &current,
             &format!("/roster/{id}"),
             &p.full_name.clone(),
             &person_fields(&p),
             &Notice::from(q),
             Some(in_use.map_or(Ok(id), |why| Err(format!("Không xóa được: {why}")))),
+            nominees.map(|n| (id, n.contains(&id))),
         )
         .into_response(),
-        (Err(e), _) | (_, Err(e)) => app_error(e),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => app_error(e),
     }
 }
 
@@ -585,9 +624,45 @@ pub async fn person_update(
             let notice = Notice { ok: None, err: Some(e.message()) };
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                person_form(&current, &format!("/roster/{id}"), "Sửa thông tin", &f, &notice, None),
+                person_form(&current, &format!("/roster/{id}"), "Sửa thông tin", &f, &notice, None, None),
             )
                 .into_response()
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NomineeForm {
+    nominee: String,
+}
+
+/// Marks a person of a by-election node's roster as nominated from outside the committee (`1`) or as
+/// a member again (`0`); anything else is refused.
+pub async fn person_nominee(
+    State(state): State<AppState>,
+    Extension(current): Extension<Current>,
+    Path(id): Path<i64>,
+    Form(f): Form<NomineeForm>,
+) -> Response {
+    let to = format!("/roster/{id}");
+    let nominee = match f.nominee.trim() {
+        "1" => true,
+        "0" => false,
+        _ => {
+            return back(
+                &to,
+                Err(AppError::invalid(
+                    "nominee",
+                    "Chọn: ủy viên Ban Chấp hành, hoặc người được giới thiệu bầu bổ sung (không phải ủy viên).",
+                )),
+            );
+        }
+    };
+    let r = state.app.set_by_election_nominee(&current.session.actor, id, nominee).await;
+    let done = if nominee {
+        format!("Đã ghi là {}.", BY_ELECTION_NOMINEE_LABEL.to_lowercase())
+    } else {
+        "Đã ghi là ủy viên Ban Chấp hành.".to_owned()
+    };
+    back(&to, r.map(|()| done))
 }
