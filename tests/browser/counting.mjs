@@ -3,35 +3,14 @@
 // resolves them, closes the round, the presidium opens the tie-break round in one step and publishes,
 // and a projector context shows the result without reloading. MODE=keys: one operator keys a stack
 // with exactly (struck names + 1) keystrokes per ballot, counted here.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { base, launch, open as openAs, shot } from './common.mjs';
 
-const base = process.env.BASE_URL;
-const shots = process.env.SCREENSHOT_DIR;
 const password = process.env.PASSWORD;
 const ballots = JSON.parse(process.env.BALLOTS); // arrays of struck positions
 const mistakes = JSON.parse(process.env.MISTAKES || '{}'); // { index: struck }
-mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
-const open = async (user) => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  if (user) {
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Tên đăng nhập').fill(user);
-    await page.getByLabel('Mật khẩu').fill(password);
-    await page.keyboard.press('Enter');
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-  }
-  return page;
-};
-const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+const browser = await launch();
+const open = (user) => openAs(browser, user, password);
 const expectNotice = (page, text) => page.locator('.notice', { hasText: text }).first().waitFor();
 // An irreversible step: tick the confirmation box of the button's form (it states the consequence),
 // then press the button.

@@ -393,8 +393,11 @@ impl App {
                 })
                 .collect(),
         });
-        let votes = self.votes(actor).await?;
-        let latest = |subject: Subject| votes.iter().rev().find(|v| v.subject == subject);
+        // The congress's own votes (a plenum's are its own, not the congress's opening).
+        use crate::attendance::SittingAssembly;
+        let all_votes = self.votes(actor).await?;
+        let votes: Vec<_> = all_votes.iter().filter(|v| v.assembly == SittingAssembly::Congress).collect();
+        let latest = |subject: Subject| votes.iter().rev().find(|v| v.subject == subject).copied();
         let hands = |subject: Subject| {
             latest(subject).map(|v| HandsVote {
                 names: v
@@ -407,33 +410,41 @@ impl App {
                 votes_against: v.votes_against,
             })
         };
-        let voted = self.read(crate::votes::voted_board).await?;
-        let board = match (voted, latest(Subject::CountingBoard)) {
-            (Some(members), Some(vote)) => {
-                let head = members
-                    .iter()
-                    .find(|m| m.role == BoardRole::Head)
-                    .map(|m| m.name.clone())
-                    .ok_or_else(|| AppError::damaged("Biểu quyết bầu ban kiểm phiếu", "trưởng ban"))?;
-                Some(BoardFacts {
-                    head,
-                    members: members
+        // The counting board an assembly voted (as `votes::voted_board` reads it) with its vote.
+        let mut boards = Vec::new();
+        for which in [SittingAssembly::Congress, SittingAssembly::Plenum(baucu_rules::Body::Committee)] {
+            let voted = self.read(move |c| crate::votes::voted_board(c, which)).await?;
+            let vote =
+                all_votes.iter().rev().find(|v| v.subject == Subject::CountingBoard && v.assembly == which);
+            boards.push(match (voted, vote) {
+                (Some(members), Some(vote)) => {
+                    let head = members
                         .iter()
-                        .filter(|m| m.role == BoardRole::Member)
+                        .find(|m| m.role == BoardRole::Head)
                         .map(|m| m.name.clone())
-                        .collect(),
-                    technical: vote
-                        .persons
-                        .iter()
-                        .filter(|p| p.role == VoteRole::Technical)
-                        .map(|p| p.name.clone())
-                        .collect(),
-                    votes_for: vote.votes_for,
-                    votes_against: vote.votes_against,
-                })
-            }
-            _ => None,
-        };
+                        .ok_or_else(|| AppError::damaged("Biểu quyết bầu ban kiểm phiếu", "trưởng ban"))?;
+                    Some(BoardFacts {
+                        head,
+                        members: members
+                            .iter()
+                            .filter(|m| m.role == BoardRole::Member)
+                            .map(|m| m.name.clone())
+                            .collect(),
+                        technical: vote
+                            .persons
+                            .iter()
+                            .filter(|p| p.role == VoteRole::Technical)
+                            .map(|p| p.name.clone())
+                            .collect(),
+                        votes_for: vote.votes_for,
+                        votes_against: vote.votes_against,
+                    })
+                }
+                _ => None,
+            });
+        }
+        let plenum_board = boards.pop().flatten();
+        let board = boards.pop().flatten();
         let mut elections = Vec::new();
         for e in self.elections(actor).await? {
             let detail = self.election(actor, e.id).await?;
@@ -490,6 +501,7 @@ impl App {
             credentials_committee: hands(Subject::CredentialsCommittee),
             delegates_congress: kind == AssemblyKind::DelegatesCongress,
             board,
+            plenum_board,
             elections,
             invalid_reasons: InvalidReason::ALL
                 .iter()
@@ -535,7 +547,11 @@ impl App {
     pub async fn guide(&self, actor: &Actor) -> Result<Guide, AppError> {
         let facts = self.script_facts(actor).await?;
         let votes = self.votes(actor).await?;
-        let voted = |subject: Subject| votes.iter().any(|v| v.subject == subject);
+        let voted = |subject: Subject| {
+            votes
+                .iter()
+                .any(|v| v.subject == subject && v.assembly == crate::attendance::SittingAssembly::Congress)
+        };
         let mut sections = Vec::new();
         let mut opening = Vec::new();
         opening.push(GuideStep {

@@ -1,17 +1,21 @@
-//! The congress's show-of-hands votes (biểu quyết, rules.md § 2): the presidium, the secretariat, the
-//! credentials committee, the counting board (head and members, delegates of the congress; the
-//! technical staff who operate the machines listed apart, by name), the seats of a body, the election
-//! list, a withdrawal, and any other procedural decision. Each vote states its counts, bounded by
-//! those present at the sitting it was taken at, and who recorded it and when. The latest vote on the
-//! counting board is the board a closing freezes into the round's record
-//! (`counting::result::board_now`).
+//! The show-of-hands votes of each assembly (biểu quyết, rules.md § 2): the congress's presidium,
+//! secretariat, credentials committee, counting board (head and members, delegates of the congress;
+//! the technical staff who operate the machines listed apart, by name), the seats of a body, the
+//! election list, a withdrawal, and any other procedural decision; and the same votes of a first
+//! plenum (its counting board, the seats, the list, withdrawals …), whose persons are the plenum's
+//! members. Each vote is taken at its assembly's latest sitting (the assembly follows from the
+//! sitting), states its counts, bounded by those present there, and who recorded it and when. The
+//! latest vote on the counting board of a round's assembly is the board a closing freezes into the
+//! round's record (`counting::result::board_now`).
 
-use crate::attendance::assembly_of;
+use crate::attendance::{
+    SittingAssembly, assembly_of, by_election_heading, is_by_election, plenum_members_of, summoned_of,
+};
 use crate::elections::Election;
-use crate::roster::Person;
 use crate::{Actor, App, AppError, FieldProblem, Permission};
 use baucu_rules::assembly::AssemblyKind;
 use baucu_rules::case::{BoardMember, BoardRole};
+use baucu_rules::election::Body;
 use baucu_rules::roster::Standing;
 use baucu_store::rusqlite::Connection;
 use baucu_store::votes::{self as db, VotePersonRow, VoteRow};
@@ -144,6 +148,11 @@ pub struct VotePerson {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Vote {
     pub id: i64,
+    /// The assembly that voted: that of the sitting the vote was taken at.
+    #[serde(serialize_with = "assembly_code")]
+    pub assembly: SittingAssembly,
+    /// How pages name that assembly.
+    pub assembly_label: String,
     pub subject: Subject,
     pub election_id: Option<i64>,
     pub detail: String,
@@ -158,9 +167,51 @@ pub struct Vote {
     pub recorded_at: jiff::Timestamp,
 }
 
+fn assembly_code<S: serde::Serializer>(a: &SittingAssembly, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&a.code())
+}
+
+/// The assembly a code names (`congress`, `plenum:committee`, `plenum:inspection_committee`); the
+/// congress when the code is empty (the page's default); an unknown code is refused.
+pub fn parse_assembly(code: &str) -> Result<SittingAssembly, AppError> {
+    match code.trim() {
+        "" => Ok(SittingAssembly::Congress),
+        code => SittingAssembly::from_code(code)
+            .ok_or_else(|| AppError::invalid("assembly", format!("Không có hội nghị \"{code}\"."))),
+    }
+}
+
+/// The assembly that holds an election of `body` whose assembly is of `kind`: the congress (on a
+/// by-election node, the node's own plenum, whose sittings are the congress's), or the first plenum
+/// of the body whose members elect `body`.
+pub(crate) fn election_assembly(
+    c: &Connection,
+    kind: AssemblyKind,
+    body: Body,
+) -> Result<SittingAssembly, AppError> {
+    Ok(if kind == AssemblyKind::Plenum && !is_by_election(c)? {
+        SittingAssembly::Plenum(plenum_members_of(body))
+    } else {
+        SittingAssembly::Congress
+    })
+}
+
+/// How pages name an assembly: "Đại hội", the plenum's label, or a by-election node's heading.
+fn assembly_label(c: &Connection, which: SittingAssembly) -> Result<String, AppError> {
+    if which == SittingAssembly::Congress
+        && let Some(r) = baucu_store::congress::get(c)?
+        && r.assembly_kind == AssemblyKind::Plenum.code()
+    {
+        return Ok(by_election_heading(&r.name, &r.organisation, &r.term));
+    }
+    Ok(which.label().to_owned())
+}
+
 /// A vote to record, every field parsed (see [`VoteRequest::from_form`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoteRequest {
+    /// The assembly that votes (the congress unless a plenum is chosen).
+    pub assembly: SittingAssembly,
     pub subject: Subject,
     pub election_id: Option<i64>,
     pub detail: String,
@@ -184,8 +235,8 @@ const DETAIL: crate::limits::TextLimit =
 const TECHNICAL: crate::limits::TextLimit =
     crate::limits::TextLimit { label: "Danh sách kỹ thuật viên", max_chars: 4_000 };
 
-/// Who the congress counts present at its latest sitting, and those it may elect (delegates summoned
-/// and counted in the base), from the engine's assembly.
+/// Who an assembly counts present at its latest sitting, and those it may elect (the congress's
+/// delegates summoned and counted in its base; a plenum's members), from the engine's assembly.
 struct Sitting {
     id: i64,
     name: String,
@@ -193,15 +244,9 @@ struct Sitting {
     delegates: BTreeMap<i64, String>,
 }
 
-fn latest_sitting(c: &Connection) -> Result<Option<Sitting>, AppError> {
-    let Some(sitting) = persons::sittings(c)?.last().cloned() else { return Ok(None) };
-    let kind = baucu_store::congress::get(c)?
-        .ok_or_else(|| AppError::Conflict("Chưa khai báo đại hội: vào trang Đại hội trước.".into()))?
-        .assembly_kind;
-    let kind =
-        AssemblyKind::from_code(&kind).ok_or_else(|| AppError::damaged("Dữ liệu đại hội", "loại đại hội"))?;
-    let people: Vec<Person> = persons::all(c)?.into_iter().map(Person::from_row).collect::<Result<_, _>>()?;
-    let attended: BTreeSet<i64> = persons::attended_any(c)?.into_iter().collect();
+fn latest_sitting(c: &Connection, which: SittingAssembly) -> Result<Option<Sitting>, AppError> {
+    let Some(sitting) = persons::sittings_of(c, &which.code())?.last().cloned() else { return Ok(None) };
+    let (kind, people, attended) = summoned_of(c, which)?;
     let checked: BTreeSet<i64> = persons::checked_in(c, sitting.id)?.into_iter().collect();
     let (assembly, standings) = assembly_of(kind, &people, &attended, &checked)?;
     let delegates = people
@@ -217,7 +262,24 @@ fn damaged(what: &str) -> AppError {
     AppError::damaged("Dữ liệu biểu quyết", what)
 }
 
-fn vote_from_row(c: &Connection, r: VoteRow) -> Result<Vote, AppError> {
+/// The assembly of every sitting, by the sitting's id.
+fn sitting_assemblies(c: &Connection) -> Result<BTreeMap<i64, SittingAssembly>, AppError> {
+    persons::all_sittings(c)?
+        .into_iter()
+        .map(|s| {
+            let which = SittingAssembly::from_code(&s.assembly)
+                .ok_or_else(|| AppError::damaged("Dữ liệu phiên họp", "hội nghị"))?;
+            Ok((s.id, which))
+        })
+        .collect()
+}
+
+fn vote_from_row(
+    c: &Connection,
+    sittings: &BTreeMap<i64, SittingAssembly>,
+    r: VoteRow,
+) -> Result<Vote, AppError> {
+    let assembly = *sittings.get(&r.sitting_id).ok_or_else(|| damaged("phiên họp"))?;
     let subject = Subject::from_code(&r.subject).ok_or_else(|| damaged("loại biểu quyết"))?;
     let count = |n: i64, what: &str| u32::try_from(n).map_err(|_| damaged(what));
     let persons = db::persons(c, r.id)?
@@ -232,6 +294,8 @@ fn vote_from_row(c: &Connection, r: VoteRow) -> Result<Vote, AppError> {
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(Vote {
         id: r.id,
+        assembly,
+        assembly_label: assembly_label(c, assembly)?,
         subject,
         election_id: r.election_id,
         detail: r.detail,
@@ -247,11 +311,14 @@ fn vote_from_row(c: &Connection, r: VoteRow) -> Result<Vote, AppError> {
     })
 }
 
-/// The counting board the congress elected in its latest vote on it: the head first, then the
+/// The counting board `which` assembly elected in its latest vote on it: the head first, then the
 /// members in the order voted (technical staff are not members). `None` when no such vote exists.
-pub(crate) fn voted_board(c: &Connection) -> Result<Option<Vec<BoardMember>>, AppError> {
-    let Some(row) = db::latest(c, Subject::CountingBoard.code())? else { return Ok(None) };
-    let vote = vote_from_row(c, row)?;
+pub(crate) fn voted_board(
+    c: &Connection,
+    which: SittingAssembly,
+) -> Result<Option<Vec<BoardMember>>, AppError> {
+    let Some(row) = db::latest_at(c, Subject::CountingBoard.code(), &which.code())? else { return Ok(None) };
+    let vote = vote_from_row(c, &sitting_assemblies(c)?, row)?;
     let of = |role: VoteRole, as_: BoardRole| {
         vote.persons
             .iter()
@@ -274,7 +341,8 @@ impl VoteRequest {
         let mut single: BTreeMap<&str, &str> = BTreeMap::new();
         let mut members = Vec::new();
         for (k, v) in pairs {
-            const SINGLE: [&str; 9] = [
+            const SINGLE: [&str; 10] = [
+                "assembly",
                 "subject",
                 "election_id",
                 "detail",
@@ -294,6 +362,14 @@ impl VoteRequest {
             }
         }
         let get = |k: &str| single.get(k).map(|v| v.trim()).unwrap_or("");
+        let assembly = match parse_assembly(get("assembly")) {
+            Ok(a) => Some(a),
+            Err(AppError::Invalid(mut p)) => {
+                problems.append(&mut p);
+                None
+            }
+            Err(e) => return Err(e),
+        };
         let subject = match get("subject") {
             "" => {
                 problems.push(FieldProblem::field("subject", "Chọn nội dung biểu quyết."));
@@ -441,28 +517,37 @@ impl VoteRequest {
         if head.iter().chain(&members).any(|p| !seen.insert(*p)) {
             problems.push(FieldProblem::field("member", "Một người được chọn hai lần."));
         }
-        match (subject, votes_for, votes_against) {
-            (Some(subject), Some(votes_for), Some(votes_against)) if problems.is_empty() => Ok(VoteRequest {
-                subject,
-                election_id,
-                detail,
-                seats,
-                head,
-                members,
-                technical,
-                votes_for,
-                votes_against,
-                abstain,
-            }),
+        match (assembly, subject, votes_for, votes_against) {
+            (Some(assembly), Some(subject), Some(votes_for), Some(votes_against)) if problems.is_empty() => {
+                Ok(VoteRequest {
+                    assembly,
+                    subject,
+                    election_id,
+                    detail,
+                    seats,
+                    head,
+                    members,
+                    technical,
+                    votes_for,
+                    votes_against,
+                    abstain,
+                })
+            }
             _ => Err(AppError::Invalid(problems)),
         }
     }
 }
 
-/// What the vote page shows besides the votes: the latest sitting, who is present at it, and the
-/// delegates who may be elected.
+/// What the vote page shows besides the votes: the assemblies that may vote, the chosen one's latest
+/// sitting, who is present at it, and those who may be elected (its delegates, or a plenum's members).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VoteSetting {
+    /// The chosen assembly's code and label.
+    pub assembly: (String, String),
+    /// Every assembly that may vote (code, label): the congress, then each plenum summoned.
+    pub assemblies: Vec<(String, String)>,
+    /// The ids of the elections the chosen assembly holds (its votes on seats, lists, withdrawals).
+    pub elections: Vec<i64>,
     pub sitting: Option<(i64, String)>,
     pub present: u32,
     /// (person id, full name), in roster order.
@@ -470,37 +555,87 @@ pub struct VoteSetting {
 }
 
 impl App {
-    /// The congress's votes in the order recorded.
+    /// The votes of every assembly in the order recorded.
     pub async fn votes(&self, actor: &Actor) -> Result<Vec<Vote>, AppError> {
         actor.require(Permission::ViewSetup)?;
-        self.read(|c| db::all(c)?.into_iter().map(|r| vote_from_row(c, r)).collect()).await
+        self.read(|c| {
+            let sittings = sitting_assemblies(c)?;
+            db::all(c)?.into_iter().map(|r| vote_from_row(c, &sittings, r)).collect()
+        })
+        .await
     }
 
-    /// The latest sitting, those present at it, and the delegates a vote may elect.
-    pub async fn vote_setting(&self, actor: &Actor) -> Result<VoteSetting, AppError> {
+    /// The assemblies that may vote, and for `which` of them: its latest sitting, those present at
+    /// it, and the persons a vote may elect.
+    pub async fn vote_setting(&self, actor: &Actor, which: SittingAssembly) -> Result<VoteSetting, AppError> {
         actor.require(Permission::ViewSetup)?;
-        self.read(|c| {
-            Ok(match latest_sitting(c)? {
+        self.read(move |c| {
+            let mut assemblies = vec![SittingAssembly::Congress];
+            if !is_by_election(c)? {
+                for body in SittingAssembly::PLENUM_BODIES {
+                    let plenum = SittingAssembly::Plenum(body);
+                    if !persons::sittings_of(c, &plenum.code())?.is_empty() {
+                        assemblies.push(plenum);
+                    }
+                }
+            }
+            if !assemblies.contains(&which) {
+                return Err(AppError::Conflict(format!(
+                    "Chưa triệu tập {}: triệu tập hội nghị ở trang Điểm danh trước.",
+                    which.label().to_lowercase()
+                )));
+            }
+            let assemblies = assemblies
+                .into_iter()
+                .map(|a| Ok((a.code(), assembly_label(c, a)?)))
+                .collect::<Result<Vec<_>, AppError>>()?;
+            let assembly = (which.code(), assembly_label(c, which)?);
+            let mut elections = Vec::new();
+            for row in edb::all(c)? {
+                let e = Election::from_row(&row)?;
+                if election_assembly(c, e.assembly_kind, e.body)? == which {
+                    elections.push(e.id);
+                }
+            }
+            Ok(match latest_sitting(c, which)? {
                 Some(s) => VoteSetting {
+                    assembly,
+                    assemblies,
+                    elections,
                     sitting: Some((s.id, s.name)),
                     present: s.present,
                     delegates: s.delegates.into_iter().collect(),
                 },
-                None => VoteSetting { sitting: None, present: 0, delegates: Vec::new() },
+                None => VoteSetting {
+                    assembly,
+                    assemblies,
+                    elections,
+                    sitting: None,
+                    present: 0,
+                    delegates: Vec::new(),
+                },
             })
         })
         .await
     }
 
-    /// Records a show-of-hands vote of the congress, taken at its latest sitting: the counts may not
-    /// exceed those present there; the persons it elects are delegates of the congress (counted in
-    /// its base), the person withdrawing one on the election's list. Audited as `vote.record`.
+    /// Records a show-of-hands vote of an assembly (the congress, or a plenum summoned), taken at its
+    /// latest sitting: the counts may not exceed those present there; the persons it elects are
+    /// delegates of the congress (counted in its base) or members of the plenum, the person
+    /// withdrawing one on the election's list; an election it concerns is one that assembly holds.
+    /// Audited as `vote.record`.
     pub async fn record_vote(&self, actor: &Actor, req: VoteRequest) -> Result<i64, AppError> {
         actor.require(Permission::TakeAttendance)?;
         let (at, who) = (self.now().to_string(), actor.username.clone());
         self.act(actor, "vote.record", move |c| {
-            let sitting = latest_sitting(c)?.ok_or_else(|| {
-                AppError::Conflict("Chưa có phiên họp nào: tạo phiên họp và điểm danh trước khi ghi biểu quyết.".into())
+            let sitting = latest_sitting(c, req.assembly)?.ok_or_else(|| match req.assembly {
+                SittingAssembly::Congress => AppError::Conflict(
+                    "Chưa có phiên họp nào: tạo phiên họp và điểm danh trước khi ghi biểu quyết.".into(),
+                ),
+                SittingAssembly::Plenum(_) => AppError::Conflict(format!(
+                    "Chưa triệu tập {}: triệu tập hội nghị và điểm danh ở trang Điểm danh trước khi ghi biểu quyết.",
+                    req.assembly.label().to_lowercase()
+                )),
             })?;
             if sitting.present == 0 {
                 return Err(AppError::Conflict(format!(
@@ -522,6 +657,20 @@ impl App {
                 Some(id) => Some(Election::from_row(&edb::get(c, id)?.ok_or(AppError::NotFound("cuộc bầu cử"))?)?),
                 None => None,
             };
+            if let Some(e) = &election {
+                let held_at = election_assembly(c, e.assembly_kind, e.body)?;
+                if held_at != req.assembly {
+                    return Err(AppError::invalid(
+                        "election_id",
+                        format!(
+                            "Cuộc bầu \"{}\" do {} tiến hành, không phải {}: chọn đúng hội nghị biểu quyết.",
+                            e.title(),
+                            assembly_label(c, held_at)?,
+                            assembly_label(c, req.assembly)?
+                        ),
+                    ));
+                }
+            }
             let mut rows = Vec::new();
             let named = |id: i64| -> Result<String, AppError> {
                 Ok(persons::get(c, id)?
@@ -542,10 +691,20 @@ impl App {
                 for (role, pid) in chosen {
                     let name = named(pid)?;
                     if !sitting.delegates.contains_key(&pid) {
-                        return Err(AppError::invalid(
-                            "member",
-                            format!("{name} không phải đại biểu (đảng viên chính thức) được tính vào số làm căn cứ của đại hội."),
-                        ));
+                        let why = match req.assembly {
+                            SittingAssembly::Plenum(body) => format!(
+                                "{name} không phải ủy viên {} vừa được bầu, không phải thành viên của {}.",
+                                baucu_rules::messages::body(body),
+                                req.assembly.label()
+                            ),
+                            SittingAssembly::Congress if is_by_election(c)? => format!(
+                                "{name} không phải ủy viên được triệu tập và tính vào số làm căn cứ của hội nghị."
+                            ),
+                            SittingAssembly::Congress => format!(
+                                "{name} không phải đại biểu (đảng viên chính thức) được tính vào số làm căn cứ của đại hội."
+                            ),
+                        };
+                        return Err(AppError::invalid("member", why));
                     }
                     rows.push(VotePersonRow { role: role.code().into(), person_id: Some(pid), full_name: name });
                 }
@@ -574,6 +733,7 @@ impl App {
                 id,
                 json!({
                     "id": id,
+                    "assembly": req.assembly.code(),
                     "subject": req.subject.code(),
                     "election_id": req.election_id,
                     "detail": req.detail,
@@ -595,8 +755,14 @@ impl App {
 /// election's name as the journal writes it).
 pub(crate) fn sentence(who: &str, data: &Value, election: &str) -> String {
     let subject = data["subject"].as_str().and_then(Subject::from_code);
+    // Votes recorded before assemblies had votes of their own are the congress's.
+    let of = match data["assembly"].as_str().map(SittingAssembly::from_code) {
+        None | Some(Some(SittingAssembly::Congress)) => "đại hội".to_owned(),
+        Some(Some(plenum)) => plenum.label().to_owned(),
+        Some(None) => "một hội nghị không rõ".to_owned(),
+    };
     let Some(subject) = subject else {
-        return format!("{who} ghi một biểu quyết của đại hội (nội dung không rõ).");
+        return format!("{who} ghi một biểu quyết của {of} (nội dung không rõ).");
     };
     let mut what = subject.label().to_lowercase();
     if subject.needs_election() {
@@ -627,7 +793,7 @@ pub(crate) fn sentence(who: &str, data: &Value, election: &str) -> String {
     let n = |k: &str| data[k].as_u64().map_or("?".to_owned(), |n| n.to_string());
     let abstain = data["abstain"].as_u64().map(|a| format!(", {a} không biểu quyết")).unwrap_or_default();
     format!(
-        "{who} ghi biểu quyết của đại hội — {what}: {} tán thành, {} không tán thành{abstain} trên {} người có mặt.",
+        "{who} ghi biểu quyết của {of} — {what}: {} tán thành, {} không tán thành{abstain} trên {} người có mặt.",
         n("for"),
         n("against"),
         n("present")

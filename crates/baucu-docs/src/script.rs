@@ -99,6 +99,9 @@ pub struct ScriptFacts {
     pub credentials_committee: Option<HandsVote>,
     pub delegates_congress: bool,
     pub board: Option<BoardFacts>,
+    /// The counting board the committee's first plenum voted of its own (its latest show-of-hands
+    /// vote on it), when recorded.
+    pub plenum_board: Option<BoardFacts>,
     /// In the order the elections were defined.
     pub elections: Vec<ElectionFacts>,
     /// What makes a ballot invalid, in the engine's words and order (first matching reason wins).
@@ -486,6 +489,17 @@ impl ScriptFacts {
                  Ban Chấp hành khóa mới cử chủ trì. Số làm căn cứ của hội nghị là số ủy viên của cơ quan được \
                  triệu tập, trừ các trường hợp được trừ theo Quy chế.",
             ));
+            if let Some(board) = &self.plenum_board {
+                let members = match board.members.as_slice() {
+                    [] => String::new(),
+                    names => format!("; thành viên: các đồng chí {}", names.join(", ")),
+                };
+                b.push(text(format!(
+                    "Hội nghị đã biểu quyết bầu Ban kiểm phiếu của hội nghị ({} tán thành, {} không tán thành): \
+                     Trưởng ban: đồng chí {}{members}.",
+                    board.votes_for, board.votes_against, board.head
+                )));
+            }
             for (k, e) in plenum.into_iter().enumerate() {
                 b.push(heading(format!("{}.{}. {}", numeral(section - 1), k + 1, e.title)));
                 let majority = match e.recorded_base {
@@ -497,7 +511,7 @@ impl ScriptFacts {
                         "Số làm căn cứ của hội nghị là {BLANK}; người trúng cử phải được quá một nửa số đó."
                     ),
                 };
-                self.election_steps(&mut b, e, &Sitting::plenum(&majority));
+                self.election_steps(&mut b, e, &Sitting::plenum(self, &majority));
             }
             b.push(note("Chủ trì hội nghị báo cáo Đại hội kết quả hội nghị lần thứ nhất."));
         }
@@ -653,13 +667,14 @@ impl<'a> Sitting<'a> {
         }
     }
 
-    fn plenum(majority: &'a str) -> Self {
+    fn plenum(facts: &ScriptFacts, majority: &'a str) -> Self {
+        let head = facts.plenum_board.as_ref().map_or(BLANK, |b| b.head.as_str());
         Sitting {
             chair: "Chủ trì hội nghị",
             proposer: "Tôi",
             assembly: "hội nghị",
             stamp: "theo quy định",
-            board_head: format!("đồng chí {BLANK}, Trưởng Ban kiểm phiếu của hội nghị,"),
+            board_head: format!("đồng chí {head}, Trưởng Ban kiểm phiếu của hội nghị,"),
             majority,
         }
     }
@@ -835,6 +850,7 @@ mod tests {
                 votes_for: 42,
                 votes_against: 0,
             }),
+            plenum_board: None,
             elections: vec![
                 election(
                     "Bầu ban chấp hành",
@@ -891,6 +907,34 @@ mod tests {
         assert!(text.contains("không được để lại quá 3 người"), "{text}");
         // The plenum's elections are not read to the congress.
         assert!(!text.contains("Bầu bí thư"), "{text}");
+    }
+
+    /// The plenum's section names the board the plenum voted, and its head reads the rules there;
+    /// without that vote, a line to fill.
+    #[test]
+    fn show_of_hands_plenum_board_in_the_running_script() {
+        let mut f = facts();
+        let text = words(&f.running_script());
+        assert!(text.contains(&format!("đồng chí {BLANK}, Trưởng Ban kiểm phiếu của hội nghị")), "{text}");
+        assert!(!text.contains("Hội nghị đã biểu quyết bầu Ban kiểm phiếu"), "{text}");
+        f.plenum_board = Some(BoardFacts {
+            head: "Đinh Văn Hội".into(),
+            members: vec!["Mai Thị Nghị".into(), "Lò Văn Phiếu".into()],
+            technical: Vec::new(),
+            votes_for: 8,
+            votes_against: 1,
+        });
+        let text = words(&f.running_script());
+        assert!(
+            text.contains(
+                "Hội nghị đã biểu quyết bầu Ban kiểm phiếu của hội nghị (8 tán thành, 1 không tán thành): \
+                 Trưởng ban: đồng chí Đinh Văn Hội; thành viên: các đồng chí Mai Thị Nghị, Lò Văn Phiếu."
+            ),
+            "{text}"
+        );
+        assert!(text.contains("đồng chí Đinh Văn Hội, Trưởng Ban kiểm phiếu của hội nghị"), "{text}");
+        // The congress's part keeps the congress's board.
+        assert!(text.contains("Trần Thị Bình"), "{text}");
     }
 
     #[test]

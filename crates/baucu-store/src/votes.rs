@@ -1,4 +1,4 @@
-//! The congress's show-of-hands votes (biểu quyết, migration 6): what was voted, the counts, the
+//! The show-of-hands votes of each assembly (biểu quyết, migration 6): what was voted, the counts, the
 //! sitting whose attendance bounds them, and the persons a vote elects (the counting board's head and
 //! members, the presidium, …; technical staff by name). Subjects and roles are `CHECK`ed in the
 //! schema and parsed by the application.
@@ -92,12 +92,15 @@ pub fn all(conn: &Connection) -> Result<Vec<VoteRow>> {
     rows.collect::<rusqlite::Result<Vec<_>>>().map_err(Into::into)
 }
 
-/// The latest vote on `subject`, if any.
-pub fn latest(conn: &Connection, subject: &str) -> Result<Option<VoteRow>> {
+/// The latest vote on `subject` taken at a sitting of `assembly` (`congress`, `plenum:committee`, …),
+/// if any.
+pub fn latest_at(conn: &Connection, subject: &str, assembly: &str) -> Result<Option<VoteRow>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM congress_votes WHERE subject = ?1 ORDER BY id DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM congress_votes
+         WHERE subject = ?1 AND sitting_id IN (SELECT id FROM sittings WHERE assembly = ?2)
+         ORDER BY id DESC LIMIT 1"
     ))?;
-    let mut rows = stmt.query_map([subject], vote)?;
+    let mut rows = stmt.query_map([subject, assembly], vote)?;
     rows.next().transpose().map_err(Into::into)
 }
 

@@ -582,3 +582,319 @@ fn show_of_hands_simulated_congress_has_a_voted_board() {
         assert!(!text.contains(technical[0].as_str()), "technical staff do not sign {}", path.display());
     }
 }
+
+const PLENUM: &str = "Hội nghị lần thứ nhất Ban Chấp hành Đảng bộ xã Thượng Kiệm khóa XXVI";
+
+/// Issues as many ballots as `codes`, hands one stack to op1 and op2, keys `codes` in both entries
+/// and closes the round: the close's answer.
+fn issue_count_close(server: &Server, round: i64, codes: &[String], key: &str) -> Value {
+    let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
+    let papers = codes.len();
+    head.post(&format!("/api/rounds/{round}/issued"), json!({ "issued": papers, "collected": papers }));
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let ops = [operator_id(&view, "op1"), operator_id(&view, "op2")];
+    head.post(
+        &format!("/api/rounds/{round}/stacks"),
+        json!({ "name": "Chồng 1", "papers": papers, "operators": ops, "key": key }),
+    );
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let entries = [0, 1].map(|i| view["stacks"][0]["entries"][i]["id"].as_i64().expect("entry"));
+    for (user, entry) in [("op1", entries[0]), ("op2", entries[1])] {
+        let op = Client::login(&server.addr, user, SMALL_PASSWORD);
+        for (i, code) in codes.iter().enumerate() {
+            op.post(
+                &format!("/api/entries/{entry}/ballots"),
+                json!({ "code": code, "key": format!("{key}-{user}-{i}") }),
+            );
+        }
+        op.post(&format!("/api/entries/{entry}/finish"), json!({}));
+    }
+    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }))
+}
+
+/// The first plenum votes by show of hands as an assembly of its own: after the committee of 9 is
+/// decided and the plenum summoned with one member absent, its counting-board vote is bounded by the
+/// plenum's 8 present (9 refused), refuses a person who is not a member, an election the congress
+/// holds and an unknown assembly; the list of votes names the assembly of each; the plenum's round
+/// is signed by the plenum's board (not the congress's, technical staff not signing), the congress's
+/// round by the congress's; the congress's vote is unchanged.
+#[test]
+fn show_of_hands_at_the_first_plenum() {
+    let dir = tempfile::tempdir().expect("temp");
+    let data = dir.path().join("data");
+    add_small_accounts(&data, &baucu);
+    let server = start(&data, false);
+    let org = Client::login(&server.addr, "org", SMALL_PASSWORD);
+    let pres = Client::login(&server.addr, "pres", SMALL_PASSWORD);
+    let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
+    org.call(
+        "PUT",
+        "/api/congress",
+        Some(&json!({ "name": "Đại hội Đảng bộ xã Thượng Kiệm lần thứ XXVI",
+            "organisation": "Đảng bộ xã Thượng Kiệm", "level": "grassroots",
+            "assembly_kind": "members_congress", "term": "2025–2030", "opens_on": "20/05/2025" })),
+    );
+    let names: Vec<String> = (0..30).map(|i| format!("Ngô Văn Số {:02}", i + 1)).collect();
+    let people = roster_present(&org, &names);
+    let name_of = |id: i64| -> String {
+        people.iter().find(|p| p["id"] == id).expect("person")["full_name"].as_str().expect("name").to_owned()
+    };
+    let id = |n: usize| people[n]["id"].as_i64().expect("id");
+
+    // The congress votes its counting board: three who will not sit in the plenum.
+    let (c_head, c_m1, c_m2) = (id(20).to_string(), id(21).to_string(), id(22).to_string());
+    let congress_board = [name_of(id(20)), name_of(id(21)), name_of(id(22))];
+    assert_eq!(
+        post_vote(
+            &org,
+            &[
+                ("subject", "counting_board"),
+                ("head", &c_head),
+                ("member", &c_m1),
+                ("member", &c_m2),
+                ("votes_for", "30"),
+                ("votes_against", "0"),
+            ]
+        ),
+        Ok("Đã ghi biểu quyết.".to_owned())
+    );
+    let congress_row = vote_rows(&org);
+    assert_eq!(congress_row.len(), 1);
+    assert!(congress_row[0].contains("Đại hội Bầu ban kiểm phiếu"), "{}", congress_row[0]);
+
+    // The committee of 9 from a list of 10: every ballot strikes the tenth name.
+    let committee = org.post(
+        "/api/elections",
+        json!({ "body": "committee", "seats": "9", "seats_for": "30", "seats_against": "0" }),
+    )["id"]
+        .as_i64()
+        .expect("election");
+    for p in &people[..10] {
+        org.post(
+            &format!("/api/elections/{committee}/candidates"),
+            json!({ "person_id": p["id"], "source": "convening" }),
+        );
+    }
+    let approval =
+        pres.post(&format!("/api/elections/{committee}/approval"), json!({ "in_favour": 30, "against": 0 }));
+    assert_eq!(approval["passed"], true, "{approval}");
+    let committee_round = pres
+        .post(&format!("/api/elections/{committee}/rounds"), json!({ "entries_per_stack": 2 }))["id"]
+        .as_i64()
+        .expect("round");
+    let result = issue_count_close(&server, committee_round, &vec!["x:10".to_owned(); 30], "committee");
+    assert_eq!(result["next_step"], "complete", "{result}");
+    let members: Vec<i64> = head.get(&format!("/api/rounds/{committee_round}"))["round"]["candidate_ids"]
+        .as_array()
+        .expect("ids")[..9]
+        .iter()
+        .map(|v| v.as_i64().expect("id"))
+        .collect();
+    let m = |i: usize| members[i].to_string();
+
+    // Before the plenum is summoned it cannot vote.
+    let plenum = ("assembly", "plenum:committee");
+    let early = post_vote(
+        &org,
+        &[
+            plenum,
+            ("subject", "other"),
+            ("detail", "Thông qua chương trình"),
+            ("votes_for", "1"),
+            ("votes_against", "0"),
+        ],
+    );
+    assert!(early.as_ref().is_err_and(|e| e.contains("Chưa triệu tập hội nghị lần thứ nhất")), "{early:?}");
+
+    // Summoned from the committee's result; all but the last member check in.
+    let sitting =
+        org.post("/api/plenums", json!({ "body": "committee" }))["sitting_id"].as_i64().expect("sitting");
+    for pid in &members[..8] {
+        org.post(
+            "/api/attendance/check-in",
+            json!({ "sitting_id": sitting, "person_id": pid, "present": true }),
+        );
+    }
+
+    // The page: the plenum chosen, its sitting and 8 present; only its members may be chosen.
+    let html = page(&org, "/votes?assembly=plenum:committee");
+    let form = strip_tags(html.split("Ghi một biểu quyết").nth(1).expect("the form"));
+    assert!(form.contains("Hội nghị biểu quyết: Hội nghị lần thứ nhất Ban Chấp hành . Phiên họp"), "{form}");
+    assert!(form.contains(&format!("Phiên họp hiện tại: {PLENUM} — 8 người có mặt")), "{form}");
+    for pid in &members {
+        assert!(form.contains(&name_of(*pid)), "member {pid} offered: {form}");
+    }
+    for p in people.iter().filter(|p| !members.contains(&p["id"].as_i64().expect("id"))) {
+        let n = p["full_name"].as_str().expect("name");
+        assert!(!form.contains(n), "{n} is no member of the plenum: {form}");
+    }
+    assert!(html.contains(r#"<option value="plenum:committee" selected>"#), "{html}");
+    assert!(!form.contains("Bầu ban chấp hành"), "the congress's election is not the plenum's: {form}");
+    let congress_form = page(&org, "/votes");
+    assert!(congress_form.contains(r#"<option value="congress" selected>"#), "the congress by default");
+    assert!(congress_form.contains("Bầu ban chấp hành"), "{congress_form}");
+
+    // Refusals: above the plenum's present, a non-member, the congress's election, an unknown assembly.
+    let (h, m1, m2) = (m(0), m(1), m(2));
+    let board = |votes_for: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("assembly", "plenum:committee".into()),
+            ("subject", "counting_board".into()),
+            ("votes_for", votes_for.into()),
+            ("votes_against", "0".into()),
+        ]
+    };
+    let send = |fields: &[(&'static str, String)]| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_vote(&org, &fields)
+    };
+    let mut above = board("9");
+    above.extend([("head", h.clone()), ("member", m1.clone())]);
+    let answer = send(&above);
+    assert!(
+        answer.as_ref().is_err_and(|e| e
+            .contains(&format!("Tổng số biểu quyết (9) vượt quá số người có mặt ở phiên \"{PLENUM}\" (8)"))),
+        "{answer:?}"
+    );
+    let mut outsider = board("8");
+    outsider.extend([("head", h.clone()), ("member", c_head.clone())]);
+    let answer = send(&outsider);
+    assert!(
+        answer
+            .as_ref()
+            .is_err_and(|e| e
+                .contains(&format!("{} không phải ủy viên ban chấp hành vừa được bầu", congress_board[0]))),
+        "{answer:?}"
+    );
+    let committee_id = committee.to_string();
+    let answer = post_vote(
+        &org,
+        &[
+            plenum,
+            ("subject", "seats"),
+            ("election_id", &committee_id),
+            ("seats", "9"),
+            ("votes_for", "8"),
+            ("votes_against", "0"),
+        ],
+    );
+    assert!(answer.as_ref().is_err_and(|e| e.contains("do Đại hội tiến hành")), "{answer:?}");
+    let answer = post_vote(
+        &org,
+        &[
+            ("assembly", "plenum:delegates"),
+            ("subject", "other"),
+            ("detail", "x"),
+            ("votes_for", "1"),
+            ("votes_against", "0"),
+        ],
+    );
+    assert!(
+        answer.as_ref().is_err_and(|e| e.contains("Không có hội nghị \"plenum:delegates\"")),
+        "{answer:?}"
+    );
+    assert_eq!(vote_rows(&org), congress_row, "a refused vote records nothing");
+
+    // The plenum's board: a head and two members of the plenum, with a technician.
+    let mut fields = board("8");
+    fields.extend([
+        ("head", h.clone()),
+        ("member", m1.clone()),
+        ("member", m2.clone()),
+        ("technical", "Đào Văn Máy".into()),
+    ]);
+    assert_eq!(send(&fields), Ok("Đã ghi biểu quyết.".to_owned()));
+    let plenum_board = [name_of(members[0]), name_of(members[1]), name_of(members[2])];
+    let rows = vote_rows(&org);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!(rows[0], congress_row[0], "the congress's vote is unchanged");
+    assert!(rows[0].contains("30 30 0 —"), "{}", rows[0]);
+    assert!(rows[1].contains("Hội nghị lần thứ nhất Ban Chấp hành Bầu ban kiểm phiếu"), "{}", rows[1]);
+    assert!(rows[1].contains(&format!("Trưởng ban: {}", plenum_board[0])), "{}", rows[1]);
+    assert!(rows[1].contains("8 8 0 —"), "present, for, against, abstain: {}", rows[1]);
+    let audit = strip_tags(&page(&org, "/audit"));
+    assert!(
+        audit.contains(&format!(
+            "ghi biểu quyết của Hội nghị lần thứ nhất Ban Chấp hành — bầu ban kiểm phiếu: trưởng ban {}",
+            plenum_board[0]
+        )),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(&format!(
+            "ghi biểu quyết của đại hội — bầu ban kiểm phiếu: trưởng ban {}",
+            congress_board[0]
+        )),
+        "{audit}"
+    );
+
+    // The standing committee, elected at the plenum: its minutes are signed by the plenum's board.
+    let standing = org.post(
+        "/api/elections",
+        json!({ "body": "standing_committee", "seats": "3", "seats_for": "8", "seats_against": "0" }),
+    )["id"]
+        .as_i64()
+        .expect("election");
+    for pid in &members[3..7] {
+        org.post(
+            &format!("/api/elections/{standing}/candidates"),
+            json!({ "person_id": pid, "source": "convening" }),
+        );
+    }
+    let approval =
+        pres.post(&format!("/api/elections/{standing}/approval"), json!({ "in_favour": 8, "against": 0 }));
+    assert_eq!(approval["passed"], true, "{approval}");
+    let standing_round = pres
+        .post(&format!("/api/elections/{standing}/rounds"), json!({ "entries_per_stack": 2 }))["id"]
+        .as_i64()
+        .expect("round");
+    let result = issue_count_close(&server, standing_round, &vec!["x:4".to_owned(); 8], "standing");
+    assert_eq!(result["next_step"], "complete", "{result}");
+
+    // The running script's plenum section reads the plenum's board; its opening, the congress's.
+    let (status, script) = pres.download("/documents/files/kich-ban-dieu-hanh.docx");
+    assert_eq!(status, 200);
+    let script = docx_text(&script);
+    assert!(
+        script.contains(&format!("đồng chí {}, Trưởng Ban kiểm phiếu của hội nghị", plenum_board[0])),
+        "{script}"
+    );
+    assert!(
+        script.contains(&format!(
+            "Trưởng ban: đồng chí {}; thành viên: các đồng chí {}, {}.",
+            plenum_board[0], plenum_board[1], plenum_board[2]
+        )),
+        "{script}"
+    );
+    assert!(script.contains(&format!("đồng chí {}", congress_board[0])), "{script}");
+
+    let (plenum_pdf, plenum_word) = minutes(&server, standing_round);
+    let (congress_pdf, congress_word) = minutes(&server, committee_round);
+    let check = |text: &str, signs: &[String; 3], not: &[String; 3], what: &str| {
+        let signatures = text.rsplit("ký tên.").next().expect("signatures");
+        let mut at = 0;
+        for n in signs {
+            let found = signatures[at..]
+                .find(n.as_str())
+                .unwrap_or_else(|| panic!("{n} does not sign {what}:\n{text}"));
+            at += found + n.len();
+        }
+        for n in not {
+            assert!(!signatures.contains(n.as_str()), "{n} signs {what}:\n{text}");
+        }
+        assert!(!text.contains("Đào Văn Máy"), "technical staff do not sign {what}");
+        assert!(!text.contains("Lê Văn Trưởng Ban"), "the board comes from the vote: {what}");
+    };
+    check(&plenum_word, &plenum_board, &congress_board, "the plenum's Word minutes");
+    assert_eq!(plenum_word.matches("(Ký, ghi rõ họ tên)").count(), 3, "{plenum_word}");
+    check(&congress_word, &congress_board, &plenum_board, "the congress's Word minutes");
+    if !poppler() {
+        return;
+    }
+    let t = pdf_text(&plenum_pdf);
+    assert!(t.contains(PLENUM), "the plenum's minutes:\n{t}");
+    check(&t, &plenum_board, &congress_board, "the plenum's PDF minutes");
+    assert_eq!(t.matches("TRƯỞNG BAN KIỂM PHIẾU").count(), 1, "{t}");
+    assert_eq!(t.matches("THÀNH VIÊN BAN KIỂM PHIẾU").count(), 2, "{t}");
+    check(&pdf_text(&congress_pdf), &congress_board, &plenum_board, "the congress's PDF minutes");
+}

@@ -448,7 +448,7 @@ fn write_record(
         alternate_seats: round.alternate_seats,
         candidates: &ids_names,
         disagree,
-        board: board_now(c)?,
+        board: board_now(c, round)?,
         closed_at: at.to_owned(),
         congress: congress.as_ref().map(|x| x.name.clone()).unwrap_or_default(),
         organisation: congress.as_ref().map(|x| x.organisation.clone()).unwrap_or_default(),
@@ -592,14 +592,26 @@ fn recount_poll(c: &Connection, round: &Round) -> Result<Option<String>, AppErro
     Ok(None)
 }
 
-/// The counting board frozen into a round's record at closing: the head and members the congress
-/// elected in its latest show-of-hands vote on the counting board (technical staff who operate the
-/// machines are not board members and do not sign). When the congress has recorded no such vote,
-/// the accounts with board roles as they are now (heads first, then members): closing a round never
-/// waits for the vote to be keyed, and the minutes still name a board that can sign.
-pub(super) fn board_now(c: &Connection) -> Result<Vec<baucu_rules::case::BoardMember>, AppError> {
+/// The counting board frozen into a round's record at closing: the head and members the round's
+/// assembly (the congress, or the plenum that holds the election) elected in its latest
+/// show-of-hands vote on the counting board (technical staff who operate the machines are not board
+/// members and do not sign). A plenum that voted no board of its own keeps the congress's. When no
+/// such vote was recorded, the accounts with board roles as they are now (heads first, then
+/// members): closing a round never waits for the vote to be keyed, and the minutes still name a
+/// board that can sign.
+pub(super) fn board_now(
+    c: &Connection,
+    round: &Round,
+) -> Result<Vec<baucu_rules::case::BoardMember>, AppError> {
+    use crate::attendance::SittingAssembly;
     use baucu_rules::case::{BoardMember, BoardRole};
-    if let Some(voted) = crate::votes::voted_board(c)? {
+    let held_at = crate::votes::election_assembly(c, round.assembly.kind, round.body)?;
+    if let Some(voted) = crate::votes::voted_board(c, held_at)? {
+        return Ok(voted);
+    }
+    if held_at != SittingAssembly::Congress
+        && let Some(voted) = crate::votes::voted_board(c, SittingAssembly::Congress)?
+    {
         return Ok(voted);
     }
     let heads = db::users_with_roles(c, &["board_head"])?;

@@ -1,16 +1,31 @@
-//! "Biểu quyết tại đại hội": the congress's show-of-hands votes (presidium, secretariat, credentials
-//! committee, counting board, seats, the list, withdrawals, other decisions), recorded by the
-//! organiser or the presidium, and the list of those recorded.
+//! "Biểu quyết tại đại hội": the show-of-hands votes of the congress and of each plenum summoned
+//! (presidium, secretariat, credentials committee, counting board, seats, the list, withdrawals,
+//! other decisions), recorded by the organiser or the presidium at the chosen assembly, and the list
+//! of those recorded with the assembly of each.
 
-use super::{Notice, app_error, back, csrf, layout};
+use super::{Notice, NoticeQuery, app_error, back, csrf, layout};
 use crate::AppState;
 use crate::guard::Current;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use baucu_app::Permission;
-use baucu_app::votes::{Subject, Vote, VoteRequest, VoteRole};
+use baucu_app::votes::{Subject, Vote, VoteRequest, VoteRole, parse_assembly};
 use maud::{Markup, html};
+use serde::Deserialize;
+
+/// The page's query: the assembly chosen (the congress when absent) and the notice.
+#[derive(Debug, Default, Deserialize)]
+pub struct VotesQuery {
+    #[serde(default)]
+    assembly: Option<String>,
+    #[serde(default)]
+    ok: Option<String>,
+    #[serde(default)]
+    err: Option<String>,
+    #[serde(default)]
+    sig: Option<String>,
+}
 
 fn persons_of(v: &Vote) -> Markup {
     html! {
@@ -26,14 +41,19 @@ fn persons_of(v: &Vote) -> Markup {
 pub async fn votes_page(
     State(state): State<AppState>,
     Extension(current): Extension<Current>,
-    Query(notice): Query<Notice>,
+    Query(q): Query<VotesQuery>,
 ) -> Response {
+    let notice = Notice::from(NoticeQuery { ok: q.ok, err: q.err, sig: q.sig });
     let actor = &current.session.actor;
+    let which = match parse_assembly(q.assembly.as_deref().unwrap_or_default()) {
+        Ok(w) => w,
+        Err(e) => return app_error(e),
+    };
     let votes = match state.app.votes(actor).await {
         Ok(v) => v,
         Err(e) => return app_error(e),
     };
-    let setting = match state.app.vote_setting(actor).await {
+    let setting = match state.app.vote_setting(actor, which).await {
         Ok(s) => s,
         Err(e) => return app_error(e),
     };
@@ -49,12 +69,13 @@ pub async fn votes_page(
             @if votes.is_empty() { p { "Chưa ghi biểu quyết nào." } } @else {
                 table.list.votes {
                     thead { tr {
-                        th { "TT" } th { "Nội dung" } th { "Người được bầu" } th { "Có mặt" }
+                        th { "TT" } th { "Hội nghị" } th { "Nội dung" } th { "Người được bầu" } th { "Có mặt" }
                         th { "Tán thành" } th { "Không tán thành" } th { "Không biểu quyết" } th { "Người ghi, lúc" }
                     } }
                     tbody { @for (i, v) in votes.iter().enumerate() {
                         tr {
                             td.num { (i + 1) }
+                            td.small { (v.assembly_label) }
                             td {
                                 (v.subject.label())
                                 @if v.election_id.is_some() { " — " (title_of(v.election_id)) }
@@ -71,17 +92,31 @@ pub async fn votes_page(
                     } }
                 }
             }
-            p.muted { "Ban kiểm phiếu ký biên bản kiểm phiếu là ban được bầu ở lần biểu quyết gần nhất về ban kiểm phiếu; khi chưa ghi biểu quyết này, biên bản ghi các tài khoản có vai trò ban kiểm phiếu." }
+            p.muted { "Ban kiểm phiếu ký biên bản kiểm phiếu là ban được bầu ở lần biểu quyết gần nhất về ban kiểm phiếu của hội nghị tiến hành cuộc bầu (hội nghị ban chấp hành chưa bầu ban kiểm phiếu thì dùng ban của đại hội); khi chưa ghi biểu quyết này, biên bản ghi các tài khoản có vai trò ban kiểm phiếu." }
         }
         @if can {
             section.card {
                 h2 { "Ghi một biểu quyết" }
+                @if setting.assemblies.len() > 1 {
+                    form.grid method="get" action="/votes" {
+                        label { "Hội nghị biểu quyết"
+                            select name="assembly" {
+                                @for (code, label) in &setting.assemblies {
+                                    option value=(code) selected[*code == setting.assembly.0] { (label) }
+                                }
+                            }
+                        }
+                        button type="submit" { "Chọn hội nghị" }
+                    }
+                }
+                p { "Hội nghị biểu quyết: " strong { (setting.assembly.1) } "." }
                 @match &setting.sitting {
                     Some((_, name)) => p { "Phiên họp hiện tại: " strong { (name) } " — " strong { (setting.present) } " người có mặt. Tổng số biểu quyết không được vượt quá số này." },
                     None => p { "Chưa có phiên họp: " a href="/attendance" { "tạo phiên họp và điểm danh" } " trước khi ghi biểu quyết." },
                 }
                 form.grid method="post" action="/votes" {
                     (csrf(&current))
+                    input type="hidden" name="assembly" value=(setting.assembly.0);
                     label { "Nội dung biểu quyết"
                         select name="subject" required {
                             option value="" { "— chọn —" }
@@ -91,7 +126,7 @@ pub async fn votes_page(
                     label { "Cuộc bầu (số lượng bầu, danh sách, rút tên)"
                         select name="election_id" {
                             option value="" { "— không gắn với cuộc bầu —" }
-                            @for e in &elections { option value=(e.id) { (e.title()) } }
+                            @for e in elections.iter().filter(|e| setting.elections.contains(&e.id)) { option value=(e.id) { (e.title()) } }
                         }
                     }
                     label { "Số lượng bầu được biểu quyết" input name="seats" inputmode="numeric" autocomplete="off"; }
@@ -128,9 +163,13 @@ pub async fn vote_record(
     Extension(current): Extension<Current>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let r = match VoteRequest::from_form(&f) {
-        Ok(req) => state.app.record_vote(&current.session.actor, req).await,
-        Err(e) => Err(e),
+    let (to, r) = match VoteRequest::from_form(&f) {
+        Ok(req) => {
+            let to = serde_urlencoded::to_string([("assembly", req.assembly.code())])
+                .map_or_else(|_| "/votes".to_owned(), |q| format!("/votes?{q}"));
+            (to, state.app.record_vote(&current.session.actor, req).await)
+        }
+        Err(e) => ("/votes".to_owned(), Err(e)),
     };
-    back("/votes", r.map(|_| "Đã ghi biểu quyết.".to_owned()))
+    back(&to, r.map(|_| "Đã ghi biểu quyết.".to_owned()))
 }
