@@ -10,8 +10,7 @@ mod support;
 
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
-use support::{Client, SMALL_PASSWORD};
+use support::{Client, SMALL_PASSWORD, key_both, pdf_text};
 
 const NAME: &str = "Hội nghị Ban Chấp hành Đảng bộ xã Thượng Kiệm khóa XXVI";
 const HEADING: &str =
@@ -44,15 +43,6 @@ fn error_message(v: &Value) -> String {
     v["error"]["message"].as_str().unwrap_or_default().to_owned()
 }
 
-/// pdftotext of a PDF, lines wrapped by the layout joined back and spaces collapsed.
-fn pdf_text(pdf: &[u8], dir: &Path, name: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, pdf).expect("write pdf");
-    let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Imports the committee's members as the roster (all official members); nobody checked in.
 fn import_members(org: &Client) -> Vec<Value> {
     import_names(org, &MEMBERS)
@@ -81,20 +71,6 @@ fn import_names(org: &Client, names: &[&str]) -> Vec<Value> {
     let people = org.get("/api/persons").as_array().expect("persons").clone();
     assert_eq!(people.len(), names.len());
     names.iter().map(|n| people.iter().find(|p| p["full_name"] == *n).cloned().expect("imported")).collect()
-}
-
-/// Both operators key the same ballots into their entries of the one stack and finish.
-fn key_both(server: &support::Server, entries: [i64; 2], codes: &[&str]) {
-    for (user, entry) in [("op1", entries[0]), ("op2", entries[1])] {
-        let op = login(server, user);
-        for (i, code) in codes.iter().enumerate() {
-            op.post(
-                &format!("/api/entries/{entry}/ballots"),
-                json!({ "code": code, "key": format!("{user}-{entry}-{i}") }),
-            );
-        }
-        op.post(&format!("/api/entries/{entry}/finish"), json!({}));
-    }
 }
 
 #[test]

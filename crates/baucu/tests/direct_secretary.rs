@@ -13,7 +13,7 @@ mod support;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
-use support::{Client, DEMO_PASSWORD, SMALL_PASSWORD};
+use support::{Client, DEMO_PASSWORD, SMALL_PASSWORD, count_and_close};
 
 const CONGRESS_SIZE: usize = 30;
 const COMMITTEE_SEATS: usize = 9;
@@ -25,38 +25,6 @@ fn login(server: &support::Server, user: &str) -> Client {
 
 fn error_message(v: &Value) -> String {
     v["error"]["message"].as_str().unwrap_or_default().to_owned()
-}
-
-/// Both operators key the same ballots into their entries of the one stack and finish.
-fn key_both(server: &support::Server, entries: [i64; 2], codes: &[&str]) {
-    for (user, entry) in [("op1", entries[0]), ("op2", entries[1])] {
-        let op = login(server, user);
-        for (i, code) in codes.iter().enumerate() {
-            op.post(
-                &format!("/api/entries/{entry}/ballots"),
-                json!({ "code": code, "key": format!("{user}-{entry}-{i}") }),
-            );
-        }
-        op.post(&format!("/api/entries/{entry}/finish"), json!({}));
-    }
-}
-
-/// Issues a ballot per code, hands one stack to op1 and op2, keys `codes` in both entries and closes
-/// the round: the result as the close answers it.
-fn count_and_close(server: &support::Server, round: i64, codes: &[&str], key: &str) -> Value {
-    let head = login(server, "head");
-    let papers = codes.len();
-    head.post(&format!("/api/rounds/{round}/issued"), json!({ "issued": papers, "collected": papers }));
-    let view = head.get(&format!("/api/rounds/{round}"));
-    let ops = [support::operator_id(&view, "op1"), support::operator_id(&view, "op2")];
-    head.post(
-        &format!("/api/rounds/{round}/stacks"),
-        json!({ "name": "Chồng 1", "papers": papers, "operators": ops, "key": key }),
-    );
-    let view = head.get(&format!("/api/rounds/{round}"));
-    let entries = [0, 1].map(|i| view["stacks"][0]["entries"][i]["id"].as_i64().expect("entry"));
-    key_both(server, entries, codes);
-    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }))
 }
 
 struct Congress {

@@ -8,8 +8,7 @@ mod support;
 
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::Command;
-use support::{Client, SMALL_PASSWORD};
+use support::{Client, SMALL_PASSWORD, count_and_close, pdf_text};
 
 const CONGRESS_SIZE: usize = 30;
 const COMMITTEE_SEATS: usize = 9;
@@ -17,47 +16,6 @@ const PLENUM_HEADING: &str = "Hội nghị lần thứ nhất Ban Chấp hành �
 
 fn login(server: &support::Server, user: &str) -> Client {
     Client::login(&server.addr, user, SMALL_PASSWORD)
-}
-
-/// Both operators key the same ballots into their entries of the one stack and finish.
-fn key_both(server: &support::Server, entries: [i64; 2], codes: &[&str]) {
-    for (user, entry) in [("op1", entries[0]), ("op2", entries[1])] {
-        let op = login(server, user);
-        for (i, code) in codes.iter().enumerate() {
-            op.post(
-                &format!("/api/entries/{entry}/ballots"),
-                json!({ "code": code, "key": format!("{user}-{entry}-{i}") }),
-            );
-        }
-        op.post(&format!("/api/entries/{entry}/finish"), json!({}));
-    }
-}
-
-/// Issues `papers` ballots, hands one stack to op1 and op2, keys `codes` in both entries and closes
-/// the round: the result as the close answers it.
-fn count_and_close(server: &support::Server, round: i64, codes: &[&str], key: &str) -> Value {
-    let head = login(server, "head");
-    let papers = codes.len();
-    head.post(&format!("/api/rounds/{round}/issued"), json!({ "issued": papers, "collected": papers }));
-    let view = head.get(&format!("/api/rounds/{round}"));
-    let ops = [support::operator_id(&view, "op1"), support::operator_id(&view, "op2")];
-    head.post(
-        &format!("/api/rounds/{round}/stacks"),
-        json!({ "name": "Chồng 1", "papers": papers, "operators": ops, "key": key }),
-    );
-    let view = head.get(&format!("/api/rounds/{round}"));
-    let entries = [0, 1].map(|i| view["stacks"][0]["entries"][i]["id"].as_i64().expect("entry"));
-    key_both(server, entries, codes);
-    head.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }))
-}
-
-/// pdftotext of a PDF, lines wrapped by the layout joined back and spaces collapsed.
-fn pdf_text(pdf: &[u8], dir: &Path, name: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, pdf).expect("write pdf");
-    let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 struct Congress {

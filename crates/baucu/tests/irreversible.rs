@@ -11,24 +11,10 @@ use baucu_app::baucu_store::rusqlite::{Connection, OpenFlags};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
-use support::{Client, SMALL_CANDIDATES, SMALL_PASSWORD, small_congress};
+use support::{Client, SMALL_CANDIDATES, SMALL_PASSWORD, key_both, small_congress};
 
 fn login(server: &support::Server, user: &str) -> Client {
     Client::login(&server.addr, user, SMALL_PASSWORD)
-}
-
-/// Both operators key the same ballots into their entries of the one stack and finish.
-fn key_both(server: &support::Server, entries: [i64; 2], codes: &[&str]) {
-    for (user, entry) in [("op1", entries[0]), ("op2", entries[1])] {
-        let op = login(server, user);
-        for (i, code) in codes.iter().enumerate() {
-            op.post(
-                &format!("/api/entries/{entry}/ballots"),
-                json!({ "code": code, "key": format!("{user}-{entry}-{i}") }),
-            );
-        }
-        op.post(&format!("/api/entries/{entry}/finish"), json!({}));
-    }
 }
 
 fn round_of(client: &Client, round: i64) -> Value {

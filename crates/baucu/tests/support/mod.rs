@@ -495,3 +495,51 @@ impl Client {
             .collect()
     }
 }
+
+/// Both operators `op1` and `op2` key the same ballots into their entries of one stack and finish.
+#[allow(dead_code)]
+pub fn key_both(server: &Server, entries: [i64; 2], codes: &[&str]) {
+    for (user, entry) in [("op1", entries[0]), ("op2", entries[1])] {
+        let op = Client::login(&server.addr, user, SMALL_PASSWORD);
+        for (i, code) in codes.iter().enumerate() {
+            op.post(
+                &format!("/api/entries/{entry}/ballots"),
+                serde_json::json!({ "code": code, "key": format!("{user}-{entry}-{i}") }),
+            );
+        }
+        op.post(&format!("/api/entries/{entry}/finish"), serde_json::json!({}));
+    }
+}
+
+/// As the board head of the small accounts: issues one ballot per code, hands one stack to op1 and
+/// op2, has both key `codes` and closes the round (confirmed): the result as the close answers it.
+#[allow(dead_code)]
+pub fn count_and_close(server: &Server, round: i64, codes: &[&str], key: &str) -> Value {
+    let head = Client::login(&server.addr, "head", SMALL_PASSWORD);
+    let papers = codes.len();
+    head.post(
+        &format!("/api/rounds/{round}/issued"),
+        serde_json::json!({ "issued": papers, "collected": papers }),
+    );
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let ops = [operator_id(&view, "op1"), operator_id(&view, "op2")];
+    head.post(
+        &format!("/api/rounds/{round}/stacks"),
+        serde_json::json!({ "name": "Chồng 1", "papers": papers, "operators": ops, "key": key }),
+    );
+    let view = head.get(&format!("/api/rounds/{round}"));
+    let entries = [0, 1].map(|i| view["stacks"][0]["entries"][i]["id"].as_i64().expect("entry"));
+    key_both(server, entries, codes);
+    head.post(&format!("/api/rounds/{round}/close"), serde_json::json!({ "confirm": true }))
+}
+
+/// The text of a PDF by `pdftotext -layout` (written as `dir/name`), with the lines the layout wrapped
+/// joined back and spaces collapsed.
+#[allow(dead_code)]
+pub fn pdf_text(pdf: &[u8], dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
