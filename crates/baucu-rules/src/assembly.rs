@@ -292,3 +292,43 @@ mod tests {
         }
     }
 }
+
+/// The level of the organisation holding the congress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Cell,
+    SubOrganisation,
+    Grassroots,
+    District,
+    Province,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] =
+        [Level::Cell, Level::SubOrganisation, Level::Grassroots, Level::District, Level::Province];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::Cell => "cell",
+            Level::SubOrganisation => "sub_organisation",
+            Level::Grassroots => "grassroots",
+            Level::District => "district",
+            Level::Province => "province",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Cell => "Chi bộ",
+            Level::SubOrganisation => "Đảng bộ bộ phận",
+            Level::Grassroots => "Đảng bộ cơ sở",
+            Level::District => "Cấp huyện và tương đương",
+            Level::Province => "Cấp tỉnh và tương đương",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
