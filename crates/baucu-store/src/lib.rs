@@ -7,6 +7,7 @@
 //! then answers each caller: an acknowledged action is on disk (group commit). Reads run on separate
 //! connections, concurrently with the writer (WAL).
 
+pub mod aggregator;
 pub mod audit;
 pub mod backup;
 pub mod congress;

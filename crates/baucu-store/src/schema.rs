@@ -398,6 +398,8 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'unknown round status, purpose or tie'); END;
     ALTER TABLE elections ADD COLUMN poll_source TEXT CHECK (poll_source IN ('keyed', 'typed'));
     "#,
+    // 11: RESERVED (result package: node key and exports)
+    "",
 ];
 
 /// The first version whose migrations are followed by a baseline of the row digests (see
