@@ -16,3 +16,7 @@ pub mod units;
 pub mod workflow;
 
 pub use baucu_app::{AppError, FieldProblem};
+/// The package format (for callers that build or inspect packages without depending on it).
+pub use baucu_exchange as exchange;
+/// The aggregator's database layer.
+pub use baucu_store::aggregator::db;

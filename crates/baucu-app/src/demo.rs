@@ -165,6 +165,9 @@ pub fn sample_roster(seed: u64, members: usize) -> Vec<PersonFields> {
     people
 }
 
+/// The demo congress's unit code (`Mã đơn vị`).
+pub const DEMO_UNIT_CODE: &str = "01.001.0001";
+
 impl App {
     /// Seeds the demo congress unless a congress is already set up. Returns whether it seeded.
     pub async fn seed_demo(&self) -> Result<bool, AppError> {
@@ -189,6 +192,9 @@ impl App {
             },
         )
         .await?;
+        // The unit code of the demo commune in its superior's tree, and the node's key.
+        self.set_unit_code(&actor, DEMO_UNIT_CODE).await?;
+        self.ensure_node_key().await?;
         let mut ids = Vec::new();
         for fields in demo_roster() {
             ids.push(self.save_person(&actor, None, fields).await?);

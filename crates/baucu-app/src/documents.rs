@@ -1012,6 +1012,7 @@ impl App {
         })?;
         let (chain_seq, chain_head) = head_entry.unwrap_or((0, baucu_store::audit::GENESIS.to_owned()));
         let who = who(congress.assembly_kind);
+        let key_fingerprint = self.node_fingerprint().await?.unwrap_or_default();
         let doc = ResultsReportDoc {
             title: "Báo cáo kết quả đại hội".into(),
             recipient: String::new(),
@@ -1025,6 +1026,7 @@ impl App {
             plan,
             chain_head,
             chain_seq,
+            key_fingerprint,
             signers: vec![Signer {
                 on_behalf: if by_election { "T/M Ban Chấp hành" } else { "T/M Đoàn Chủ tịch" }.into(),
                 capacity: String::new(),

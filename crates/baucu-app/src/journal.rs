@@ -141,6 +141,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("user.password", "Đặt lại mật khẩu"),
     ("user.password_change", "Đổi mật khẩu"),
     ("congress.save", "Lưu thông tin đại hội"),
+    ("package.key", "Tạo khóa ký gói kết quả"),
+    ("package.unit_code", "Đặt mã đơn vị"),
+    ("package.export", "Xuất gói kết quả"),
+    ("package.send", "Gửi gói kết quả lên cấp trên"),
     ("roster.import", "Nhập danh sách đảng viên"),
     ("person.create", "Thêm đảng viên"),
     ("person.update", "Sửa thông tin đảng viên"),
@@ -481,6 +485,29 @@ pub fn sentence(kind: &str, actor: &str, data: &Value, names: &Names, hidden: bo
         }
         "user.password_change" => format!("{who} đổi mật khẩu của mình."),
         "congress.save" => format!("{who} lưu thông tin đại hội \"{}\".", text(&data["name"])),
+        "package.key" => {
+            format!("{who} tạo khóa ký gói kết quả của máy, dấu vân tay {}.", text(&data["fingerprint"]))
+        }
+        "package.unit_code" => format!("{who} đặt mã đơn vị của đại hội là {}.", text(&data["unit_code"])),
+        "package.export" => {
+            let again = if data["unchanged"].as_bool() == Some(true) {
+                " (nội dung không đổi, tải lại tệp đã xuất)"
+            } else {
+                ""
+            };
+            format!(
+                "{who} xuất gói kết quả phiên bản {} của đơn vị {}{again}, mã băm {}.",
+                count(&data["version"]),
+                text(&data["unit_code"]),
+                text(&data["sha256"])
+            )
+        }
+        "package.send" => format!(
+            "{who} gửi gói kết quả phiên bản {} lên cấp trên ({}): {}.",
+            count(&data["version"]),
+            text(&data["url"]),
+            text(&data["answer"])
+        ),
         "roster.import" => {
             let mut line =
                 format!("{who} nhập danh sách đảng viên từ tệp: {} người", count(&data["imported"]));

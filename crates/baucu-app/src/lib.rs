@@ -13,10 +13,12 @@ pub mod elections;
 pub mod integrity;
 pub mod journal;
 pub mod limits;
+pub mod package;
 pub mod plan;
 pub mod record;
 pub mod roster;
 pub mod simulate;
+pub mod simulate_packages;
 pub mod view;
 pub mod votes;
 
@@ -134,10 +136,12 @@ impl Role {
                     | DefineElections
                     | EditLists
                     | ViewCounting
+                    | ExportPackage
             ),
-            Role::Presidium => {
-                matches!(permission, ViewSetup | TakeAttendance | DecideLists | RunRounds | ViewCounting)
-            }
+            Role::Presidium => matches!(
+                permission,
+                ViewSetup | TakeAttendance | DecideLists | RunRounds | ViewCounting | ExportPackage
+            ),
             Role::BoardHead | Role::BoardMember => {
                 matches!(permission, ViewSetup | ManageCounting | EnterBallots | ViewCounting)
             }
@@ -169,6 +173,8 @@ pub enum Permission {
     EnterBallots,
     /// See rounds, progress and results before they are published.
     ViewCounting,
+    /// The result package for the superior: set the unit code, export, download and send it.
+    ExportPackage,
 }
 
 /// Who is acting.

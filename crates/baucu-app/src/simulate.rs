@@ -434,6 +434,11 @@ impl Sim {
             direct_secretary: self.direct_secretary.then(|| "1".to_owned()),
         };
         let congress = self.app.save_congress(&self.cast.organiser, form).await?;
+        // The unit code the superior gave and the node's key (from the seed), so the node can export.
+        self.app.set_unit_code(&self.cast.organiser, &format!("SIM.{:04}", self.seed % 10_000)).await?;
+        let mut key_seed = [0u8; 32];
+        key_seed[..8].copy_from_slice(&self.seed.to_be_bytes());
+        self.app.set_node_key(crate::package::seeded_pkcs8(&key_seed)).await?;
         self.advance(600);
         Ok(congress.name)
     }

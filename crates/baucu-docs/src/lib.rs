@@ -3,10 +3,12 @@
 //! crate only lays them out. PDFs are made by Typst with the fonts embedded in the binary (Libertinus
 //! Serif, SIL OFL: `fonts/OFL.txt`) and are byte-identical for the same input (no dates, fixed ids).
 
+pub mod aggregate;
 mod ballot_layout;
 mod docx;
 mod minutes;
 pub mod office;
+pub mod package_summary;
 pub mod script;
 
 use serde::Serialize;
@@ -32,6 +34,7 @@ static ENGINE: LazyLock<TypstEngine<TypstTemplateCollection>> = LazyLock::new(||
         .fonts(FONTS)
         .with_static_source_file_resolver([
             ("common.typ", include_str!("templates/common.typ")),
+            ("aggregate.typ", include_str!("templates/aggregate.typ")),
             ("ballot.typ", include_str!("templates/ballot.typ")),
             ("minutes.typ", include_str!("templates/minutes.typ")),
             ("journal.typ", include_str!("templates/journal.typ")),
@@ -44,6 +47,7 @@ static ENGINE: LazyLock<TypstEngine<TypstTemplateCollection>> = LazyLock::new(||
             ("script_blocks.typ", include_str!("templates/script_blocks.typ")),
             ("rules_text.typ", include_str!("templates/rules_text.typ")),
             ("script.typ", include_str!("templates/script.typ")),
+            ("package_summary.typ", include_str!("templates/package_summary.typ")),
         ])
         .build()
 });

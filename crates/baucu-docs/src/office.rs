@@ -313,6 +313,9 @@ pub struct ResultsReportDoc {
     /// The audit chain's head when the report was made, and its entry number.
     pub chain_head: String,
     pub chain_seq: i64,
+    /// The fingerprint of the key that signs the congress's result package (the superior registers
+    /// it); empty on a node without a key.
+    pub key_fingerprint: String,
     pub signers: Vec<Signer>,
 }
 
@@ -550,6 +553,12 @@ impl ResultsReportDoc {
             "Mã kiểm chứng dữ liệu (đầu chuỗi nhật ký, mục số {}): {}",
             self.chain_seq, self.chain_head
         )));
+        if !self.key_fingerprint.is_empty() {
+            d = d.add_paragraph(para(&format!(
+                "Dấu vân tay khóa ký gói kết quả (cấp trên đối chiếu khi nhận gói): {}",
+                self.key_fingerprint
+            )));
+        }
         pack(signatures(d, &self.signers))
     }
 }
@@ -759,6 +768,7 @@ mod tests {
             }],
             chain_head: "ab".repeat(32),
             chain_seq: 42,
+            key_fingerprint: "3F2A-9C1B-0000-1111-2222-3333-4444-5555".into(),
             signers: signer(),
         };
         assert!(is_pdf(&report.pdf().expect("pdf")));

@@ -68,8 +68,8 @@ impl NodeKey {
     /// A new random key and its PKCS#8 document (what the node stores).
     pub fn generate() -> Result<(NodeKey, Vec<u8>), KeyError> {
         let rng = ring::rand::SystemRandom::new();
-        let doc = Ed25519KeyPair::generate_pkcs8(&rng)
-            .map_err(|_| KeyError("không tạo được khóa ký".into()))?;
+        let doc =
+            Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| KeyError("không tạo được khóa ký".into()))?;
         let bytes = doc.as_ref().to_vec();
         Ok((NodeKey::from_pkcs8(&bytes)?, bytes))
     }
@@ -192,7 +192,9 @@ pub struct Opened {
 /// reads; [`Refusal::code`] is stable for scripts and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    TooLarge { bytes: usize },
+    TooLarge {
+        bytes: usize,
+    },
     /// Not a package file at all, or its trailer is not exactly as written by [`seal`].
     Malformed(String),
     /// The body's digest differs from the one in the trailer: a byte was changed.
@@ -202,7 +204,10 @@ pub enum Refusal {
     /// A schema version this build does not know.
     UnknownSchema(String),
     /// The body is signed but does not parse: the field and the problem.
-    BadBody { field: String, problem: String },
+    BadBody {
+        field: String,
+        problem: String,
+    },
 }
 
 impl Refusal {
@@ -228,9 +233,7 @@ impl Refusal {
                 "Tệp đã bị sửa đổi: nội dung không khớp mã băm ghi trong tệp (một byte đã bị thay đổi)."
                     .into()
             }
-            Refusal::BadSignature => {
-                "Chữ ký không hợp lệ: gói không được ký bằng khóa ghi trong tệp.".into()
-            }
+            Refusal::BadSignature => "Chữ ký không hợp lệ: gói không được ký bằng khóa ghi trong tệp.".into(),
             Refusal::UnknownSchema(v) => format!(
                 "Phiên bản định dạng gói không được hỗ trợ: \"{v}\" (chương trình này đọc \"{SCHEMA}\")."
             ),
@@ -293,26 +296,25 @@ pub fn open(file: &[u8]) -> Result<Opened, Refusal> {
     struct Head {
         schema: String,
     }
-    let head: Head = serde_json::from_slice(body).map_err(|e| Refusal::BadBody {
-        field: "schema".into(),
-        problem: format!("không đọc được ({e})"),
-    })?;
+    let head: Head = serde_json::from_slice(body)
+        .map_err(|e| Refusal::BadBody {
+            field: "schema".into(), problem: format!("không đọc được ({e})")
+        })?;
     if head.schema != SCHEMA {
         return Err(Refusal::UnknownSchema(head.schema));
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    let package: Package = serde_path_to_error::deserialize(de).map_err(|e| Refusal::BadBody {
-        field: e.path().to_string(),
-        problem: e.inner().to_string(),
-    })?;
+    let package: Package = serde_path_to_error::deserialize(de)
+        .map_err(|e| Refusal::BadBody { field: e.path().to_string(), problem: e.inner().to_string() })?;
     package.check().map_err(|(field, problem)| Refusal::BadBody { field, problem })?;
     Ok(Opened { package, key, digest })
 }
 
 /// The summary PDF carried in a package, decoded.
 pub fn summary_pdf(package: &Package) -> Result<Vec<u8>, Refusal> {
-    base64::engine::general_purpose::STANDARD.decode(&package.summary_pdf).map_err(|e| {
-        Refusal::BadBody { field: "summary_pdf".into(), problem: format!("không giải mã được ({e})") }
+    base64::engine::general_purpose::STANDARD.decode(&package.summary_pdf).map_err(|e| Refusal::BadBody {
+        field: "summary_pdf".into(),
+        problem: format!("không giải mã được ({e})"),
     })
 }
 

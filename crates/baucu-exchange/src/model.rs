@@ -248,7 +248,10 @@ impl Package {
         }
         match &self.supersedes {
             None if self.version > 1 => {
-                return Err(problem("supersedes", "phiên bản sau phiên bản 1 phải ghi phiên bản nó thay thế"));
+                return Err(problem(
+                    "supersedes",
+                    "phiên bản sau phiên bản 1 phải ghi phiên bản nó thay thế",
+                ));
             }
             Some(s) if s.version >= self.version || !is_hex64(&s.sha256) => {
                 return Err(problem(
@@ -291,7 +294,10 @@ impl Package {
         let mut keys = BTreeSet::new();
         for (i, a) in self.assemblies.iter().enumerate() {
             if a.key.is_empty() || a.key.len() > 64 || !keys.insert(a.key.as_str()) {
-                return Err(problem(format!("assemblies[{i}].key"), "khóa hội nghị trống, quá dài hoặc trùng"));
+                return Err(problem(
+                    format!("assemblies[{i}].key"),
+                    "khóa hội nghị trống, quá dài hoặc trùng",
+                ));
             }
             if a.heading.len() > MAX_TEXT {
                 return Err(problem(format!("assemblies[{i}].heading"), "quá dài"));
@@ -348,7 +354,10 @@ impl Package {
                 }
                 for (l, line) in round.lines.iter().enumerate() {
                     if !ids.contains(&line.person) {
-                        return Err(problem(format!("{at}.lines[{l}].person"), "không có người này trong gói"));
+                        return Err(problem(
+                            format!("{at}.lines[{l}].person"),
+                            "không có người này trong gói",
+                        ));
                     }
                     let expected = Percent::of(line.votes, u64::from(round.base)).map(Percent::hundredths);
                     if line.votes > round.valid || expected != Some(line.percent_of_base) {
@@ -364,7 +373,10 @@ impl Package {
             if !ids.contains(&x.person) {
                 return Err(problem(format!("elected[{i}].person"), "không có người này trong gói"));
             }
-            let held = self.elections.iter().any(|e| e.body == x.body && e.rounds.iter().any(|r| r.number == x.round));
+            let held = self
+                .elections
+                .iter()
+                .any(|e| e.body == x.body && e.rounds.iter().any(|r| r.number == x.round));
             if !held {
                 return Err(problem(format!("elected[{i}].round"), "không có vòng bầu này trong gói"));
             }

@@ -14,6 +14,7 @@ pub mod congress;
 pub mod counting;
 pub mod elections;
 pub mod integrity;
+pub mod package;
 pub mod persons;
 pub mod plan;
 pub mod results;
@@ -32,6 +33,11 @@ pub use rusqlite;
 #[derive(Debug)]
 pub enum StoreError {
     Sqlite(rusqlite::Error),
+    /// The aggregator's PostgreSQL server refused or failed a statement, or could not be reached.
+    Postgres(postgres::Error),
+    /// A value read from the aggregator's database was not of the expected type, or its address was
+    /// not understood.
+    Data(String),
     /// The writer thread is gone (the node is shutting down).
     Closed,
     /// A migration or schema check failed.
@@ -47,6 +53,8 @@ impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StoreError::Sqlite(e) => write!(f, "SQLite: {e}"),
+            StoreError::Postgres(e) => write!(f, "PostgreSQL: {e}"),
+            StoreError::Data(s) => write!(f, "data: {s}"),
             StoreError::Closed => f.write_str("the database writer has stopped"),
             StoreError::Schema(s) => write!(f, "schema: {s}"),
             StoreError::Io { path, error } => write!(f, "{}: {error}", path.display()),
@@ -55,6 +63,12 @@ impl std::fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Postgres(e)
+    }
+}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {

@@ -398,8 +398,26 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'unknown round status, purpose or tie'); END;
     ALTER TABLE elections ADD COLUMN poll_source TEXT CHECK (poll_source IN ('keyed', 'typed'));
     "#,
-    // 11: RESERVED (result package: node key and exports)
-    "",
+    // 11: the result package: the node's signing key (one row, never shown by any page) and every
+    // package exported, with its file (re-export of unchanged content returns the stored file).
+    r#"
+    CREATE TABLE node_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pkcs8 BLOB NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE package_exports (
+        version INTEGER PRIMARY KEY CHECK (version >= 1),
+        sha256 TEXT NOT NULL UNIQUE,
+        supersedes_sha256 TEXT,
+        content_sha256 TEXT NOT NULL,
+        unit_code TEXT NOT NULL,
+        exported_at TEXT NOT NULL,
+        exported_by TEXT NOT NULL,
+        file BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The first version whose migrations are followed by a baseline of the row digests (see

@@ -2,6 +2,7 @@
 //! application layer. Every route is declared once in [`routes`], with who may use it; the router,
 //! the guard that enforces it, the OpenAPI document and the security tests all read that table.
 
+pub mod aggregator;
 mod api;
 mod counting;
 mod extract;
@@ -339,6 +340,23 @@ fn table() -> Vec<Route> {
                 "Tải tài liệu: phiếu bầu, biên bản, kết quả, nhật ký",
             ),
             get(counting::round_file),
+        ),
+        (spec(Method::GET, "/package", Needs(ExportPackage), "Gói kết quả gửi cấp trên"), get(pages::package_page)),
+        (
+            spec(Method::POST, "/package/unit-code", Needs(ExportPackage), "Lưu mã đơn vị"),
+            post(pages::package_unit_code),
+        ),
+        (
+            spec(Method::POST, "/package/export", Needs(ExportPackage), "Xuất gói kết quả đã ký"),
+            post(pages::package_export),
+        ),
+        (
+            spec(Method::GET, "/package/files/{version}", Needs(ExportPackage), "Tải gói kết quả"),
+            get(pages::package_file),
+        ),
+        (
+            spec(Method::POST, "/package/send", Needs(ExportPackage), "Gửi gói kết quả lên máy tổng hợp cấp trên"),
+            post(pages::package_send),
         ),
         (
             spec(Method::GET, "/documents", Needs(ViewCounting), "Tài liệu đại hội"),

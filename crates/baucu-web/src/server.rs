@@ -103,6 +103,18 @@ pub async fn serve(
             streams: AddressGate::new(limits.streams, limits.streams_per_address),
         },
     );
+    serve_router(listener, router, options, shutdown).await
+}
+
+/// Serves `router` (the node's, or the aggregator's) on `listener` with the same caps and timeouts
+/// until `shutdown` completes.
+pub async fn serve_router(
+    listener: TcpListener,
+    router: axum::Router,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let limits = options.limits;
     let acceptor = options.tls.map(tokio_rustls::TlsAcceptor::from);
     let connections = AddressGate::new(limits.connections, limits.connections_per_address);
     let graceful = GracefulShutdown::new();

@@ -1,9 +1,12 @@
 //! `baucu`: the command-line program. It parses arguments, does the IO, and hands every decision to
 //! the application layer and the rules engine.
 
+mod aggregator;
+mod aggregator_serve;
 mod backup;
 mod evaluate;
 mod node;
+mod package;
 mod print;
 mod simulate;
 
@@ -60,6 +63,13 @@ enum Command {
         /// Múi giờ của thời gian trong nhật ký (tên theo cơ sở dữ liệu IANA).
         #[arg(long, value_name = "MÚI_GIỜ", default_value = baucu_app::journal::VIETNAM, value_parser = time_zone)]
         timezone: baucu_app::journal::LocalZone,
+        /// Vai trò của máy chủ: "node" (máy đại hội) hoặc "aggregator" (máy tổng hợp của cấp ủy cấp trên).
+        #[arg(long, value_enum, default_value = "node")]
+        role: aggregator_serve::ServeRole,
+        /// Máy tổng hợp: cơ sở dữ liệu PostgreSQL (postgres://…); bỏ trống thì dùng tệp SQLite trong
+        /// thư mục dữ liệu.
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
     },
     /// Tính một trường hợp (JSON) bằng bộ quy tắc: kết quả một lần bầu, kiểm tra danh sách, phiếu xin
     /// ý kiến, thứ tự tên. In câu trả lời JSON; mã thoát 2 khi dữ liệu sai.
@@ -77,6 +87,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Gói kết quả gửi cấp trên: xuất gói đã ký từ dữ liệu của máy, hoặc kiểm tra một tệp gói.
+    Package {
+        #[command(subcommand)]
+        command: PackageCommand,
+    },
     /// Nhật ký thao tác.
     Audit {
         #[command(subcommand)]
@@ -86,10 +101,20 @@ enum Command {
     /// tài khoản, danh sách đảng viên, điểm danh, mọi cuộc bầu với danh sách, phiếu bầu, nhập phiếu hai
     /// lượt, đối chiếu, kết quả, quyết định của đoàn chủ tịch và tài liệu. Cùng hạt giống cho cùng kết
     /// quả. Thư mục dữ liệu phải chưa có cơ sở dữ liệu (mã thoát 2 nếu đã có).
+    ///
+    /// Với --packages N --to THƯ_MỤC: thay vào đó, ghi gói kết quả đã ký của N đại hội trên một cây đơn
+    /// vị toàn quốc (tỉnh, huyện, cơ sở), mỗi đơn vị một khóa ký, và tệp units.xlsx (danh sách đơn vị
+    /// với dấu vân tay khóa đã đăng ký) để nhập vào máy tổng hợp.
     Simulate {
         /// Thư mục dữ liệu mới; tài liệu được ghi vào thư mục con "documents".
-        #[arg(long)]
-        data: PathBuf,
+        #[arg(long, required_unless_present = "packages", conflicts_with = "packages")]
+        data: Option<PathBuf>,
+        /// Số đại hội có gói kết quả (từ 1 đến 100000); cần --to.
+        #[arg(long, requires = "to", conflicts_with_all = ["members", "direct_secretary"])]
+        packages: Option<u32>,
+        /// Thư mục mới (hoặc trống) để ghi các gói kết quả và units.xlsx.
+        #[arg(long, requires = "packages")]
+        to: Option<PathBuf>,
         /// Hạt giống của bộ sinh số: cùng hạt giống, cùng đại hội và cùng kết quả.
         #[arg(long, default_value_t = baucu_app::simulate::DEFAULT_SEED)]
         seed: u64,
@@ -100,6 +125,11 @@ enum Command {
         /// thiệu trong ban chấp hành mới rồi đại hội bầu bí thư; hội nghị lần thứ nhất không bầu bí thư.
         #[arg(long)]
         direct_secretary: bool,
+    },
+    /// Máy tổng hợp của cấp ủy cấp trên: nhập danh sách đơn vị, nhận gói kết quả.
+    Aggregator {
+        #[command(subcommand)]
+        command: aggregator::AggregatorCommand,
     },
     /// Sao lưu cơ sở dữ liệu (được cả khi máy chủ đang chạy), rồi kiểm tra bản sao như "audit verify".
     Backup {
@@ -172,6 +202,29 @@ enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum PackageCommand {
+    /// Xuất gói kết quả đã ký: nội dung không đổi thì ghi lại đúng tệp đã xuất; nội dung đổi (một lần
+    /// bầu mở lại rồi kết thúc lại, thêm lần bầu) thì là phiên bản mới thay thế phiên bản trước.
+    Export {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Tệp gói sẽ tạo (chưa tồn tại), thường có đuôi .baucu.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Kiểm tra một tệp gói: nguyên vẹn, chữ ký đúng, nội dung hợp lệ. Mã thoát 1 khi không hợp lệ.
+    Verify {
+        file: PathBuf,
+        /// Dấu vân tay khóa đã đăng ký của đơn vị (32 chữ số hex): gói phải được ký bằng khóa này.
+        #[arg(long)]
+        fingerprint: Option<String>,
+        /// Mã đơn vị: gói phải là của đơn vị này.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Kiểm tra chuỗi băm của nhật ký và từng dòng dữ liệu; chỉ ra mục bị sửa và từng dòng bị thêm,
     /// sửa hay xóa ngoài phần mềm. Mã thoát 1 khi không toàn vẹn.
@@ -213,12 +266,25 @@ fn main() -> ExitCode {
             backup_every,
             backup_keep,
             timezone,
+            role,
+            database,
         } => {
+            if let Some(code) = aggregator_serve::refuse_mixed(role, demo, database.is_some()) {
+                return code;
+            }
             let transport = match (tls_cert, tls_key) {
                 _ if insecure_http => node::Transport::PlainHttp,
                 (Some(cert), Some(key)) => node::Transport::GivenCertificate { cert, key },
                 _ => node::Transport::OwnCertificate,
             };
+            if role == aggregator_serve::ServeRole::Aggregator {
+                return node::run(aggregator_serve::serve(aggregator_serve::AggServeConfig {
+                    data,
+                    database,
+                    listen,
+                    transport,
+                }));
+            }
             let automatic = backup::Automatic { every_minutes: backup_every, keep: backup_keep as usize };
             node::run(node::serve(node::ServeConfig {
                 data,
@@ -234,13 +300,27 @@ fn main() -> ExitCode {
         Command::User { command: UserCommand::Add { username, role, name, password, data } } => {
             node::run(node::user_add(data, username, role, name, password))
         }
+        Command::Package { command: PackageCommand::Export { data, to } } => {
+            node::run(package::export(data, to))
+        }
+        Command::Package { command: PackageCommand::Verify { file, fingerprint, unit } } => {
+            package::verify(&file, fingerprint.as_deref(), unit.as_deref())
+        }
         Command::Audit { command: AuditCommand::Verify { data, expect_head } } => {
             node::run(node::audit_verify(data, expect_head))
         }
+        Command::Aggregator { command } => aggregator::run(command),
         Command::Backup { data, to } => node::run(backup::backup(data, to)),
         Command::Restore { from, data, force } => node::run(backup::restore(from, data, force)),
-        Command::Simulate { data, seed, members, direct_secretary } => {
-            node::run(simulate::run(data, seed, members, direct_secretary))
+        Command::Simulate { data, packages, to, seed, members, direct_secretary } => {
+            match (data, packages, to) {
+                (_, Some(packages), Some(to)) => simulate::packages(to, packages, seed),
+                (Some(data), None, None) => node::run(simulate::run(data, seed, members, direct_secretary)),
+                _ => {
+                    eprintln!("baucu: hãy ghi --data THƯ_MỤC, hoặc --packages N --to THƯ_MỤC.");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }

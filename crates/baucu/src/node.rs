@@ -29,7 +29,7 @@ pub fn run(command: impl std::future::Future<Output = Result<ExitCode, String>>)
     }
 }
 
-fn open(data: &Path) -> Result<App, String> {
+pub(crate) fn open(data: &Path) -> Result<App, String> {
     std::fs::create_dir_all(data)
         .map_err(|e| format!("không tạo được thư mục dữ liệu {}: {e}", data.display()))?;
     let store = Store::open(&data.join(DATABASE_FILE))
@@ -40,7 +40,7 @@ fn open(data: &Path) -> Result<App, String> {
 /// The node's log on its console: `info` for `baucu serve`, only warnings and errors in the window of
 /// a double-click start (the clerk reads the Vietnamese lines); `RUST_LOG` overrides. Colours only
 /// on a terminal that shows them (the Windows console of Windows 10 prints their codes as text).
-fn init_logs(default: &str) {
+pub(crate) fn init_logs(default: &str) {
     use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
@@ -49,7 +49,7 @@ fn init_logs(default: &str) {
 }
 
 /// The node's IPv4 addresses on the LAN, or the one it listens on when that is not "every address".
-fn lan_addresses(listen: SocketAddr) -> Vec<std::net::IpAddr> {
+pub(crate) fn lan_addresses(listen: SocketAddr) -> Vec<std::net::IpAddr> {
     if !listen.ip().is_unspecified() {
         return vec![listen.ip()];
     }
@@ -95,18 +95,21 @@ pub struct ServeConfig {
 /// How many ports after the first a double-click start tries.
 const NEXT_PORTS: u16 = 10;
 
-async fn bind(config: &ServeConfig) -> Result<tokio::net::TcpListener, String> {
-    let tries = if config.try_next_ports { NEXT_PORTS } else { 0 };
+pub(crate) async fn bind_to(
+    listen: SocketAddr,
+    try_next_ports: bool,
+) -> Result<tokio::net::TcpListener, String> {
+    let tries = if try_next_ports { NEXT_PORTS } else { 0 };
     let mut last = None;
     for step in 0..=tries {
-        let Some(port) = config.listen.port().checked_add(step) else { break };
-        let at = SocketAddr::new(config.listen.ip(), port);
+        let Some(port) = listen.port().checked_add(step) else { break };
+        let at = SocketAddr::new(listen.ip(), port);
         match tokio::net::TcpListener::bind(at).await {
             Ok(listener) => return Ok(listener),
             Err(e) => last = Some(format!("không lắng nghe được ở {at}: {e}")),
         }
     }
-    Err(last.unwrap_or_else(|| format!("không lắng nghe được ở {}", config.listen)))
+    Err(last.unwrap_or_else(|| format!("không lắng nghe được ở {listen}")))
 }
 
 pub async fn serve(config: ServeConfig) -> Result<ExitCode, String> {
@@ -120,6 +123,8 @@ pub async fn serve(config: ServeConfig) -> Result<ExitCode, String> {
         println!("Đã tạo tài khoản quản trị: tên đăng nhập \"admin\", mật khẩu một lần \"{password}\".");
         println!("Hãy đăng nhập và tạo tài khoản cho từng người; ghi lại mật khẩu này ở nơi an toàn.");
     }
+    // The key that signs the result package, made once on a new data folder.
+    app.ensure_node_key().await.map_err(|e| e.message())?;
     let recorded = app.record_earlier_results().await.map_err(|e| e.message())?;
     if recorded > 0 {
         println!(
@@ -137,7 +142,7 @@ pub async fn serve(config: ServeConfig) -> Result<ExitCode, String> {
             "Tài khoản mẫu (mật khẩu \"{DEMO_PASSWORD}\"): bantochuc (ban tổ chức), doanchutich (đoàn chủ tịch), kiemphieu (trưởng ban kiểm phiếu), nhapphieu1 đến nhapphieu4 (nhập phiếu)."
         );
     }
-    let listener = bind(&config).await?;
+    let listener = bind_to(config.listen, config.try_next_ports).await?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let addresses = lan_addresses(bound);
     let tls = match &config.transport {
@@ -202,7 +207,7 @@ pub async fn serve(config: ServeConfig) -> Result<ExitCode, String> {
 
 /// Ctrl+C; on Windows also the console window being closed, the user logging off or the machine
 /// shutting down (Windows then allows a few seconds); on Unix also SIGTERM.
-async fn stop_requested() {
+pub(crate) async fn stop_requested() {
     #[cfg(windows)]
     {
         use tokio::signal::windows;

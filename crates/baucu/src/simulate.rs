@@ -105,3 +105,47 @@ fn summary_text(s: &Summary, data: &std::path::Path, took: std::time::Duration) 
     let _ = writeln!(out, "  baucu serve --data {}", data.display());
     out
 }
+
+/// `baucu simulate --packages N --seed S --to DIR`: the signed result packages of `N` congresses over
+/// a generated national tree and `DIR/units.xlsx` (see `baucu_app::simulate_packages`). Exit code 2
+/// for a wrong count or a folder that is not empty, 1 when writing fails.
+pub fn packages(to: PathBuf, packages: u32, seed: u64) -> ExitCode {
+    use baucu_app::AppError;
+    use baucu_app::simulate_packages::{UNITS_FILE, simulate_packages};
+    let started = std::time::Instant::now();
+    let summary = match simulate_packages(&to, packages, seed) {
+        Ok(summary) => summary,
+        Err(e) => {
+            eprintln!("baucu: {}", e.message());
+            return match e {
+                AppError::Invalid(_) => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            };
+        }
+    };
+    let took = started.elapsed().as_secs_f64();
+    let written = summary.files.len().saturating_sub(1);
+    let text = format!(
+        "Đã mô phỏng {} đại hội (hạt giống {}): {} gói kết quả đã ký, trong đó {} đơn vị có phiên bản 2 thay thế \
+         phiên bản 1; {:.1} giây ({:.0} gói/giây).\n\
+         Cây đơn vị: {} tỉnh, {} huyện, {} đảng bộ cơ sở, {} chi bộ cơ sở ({} đơn vị chưa đại hội).\n\
+         Danh sách đơn vị và dấu vân tay khóa: {}\n\
+         Nhập vào máy tổng hợp:\n  baucu aggregator units --data DỮ_LIỆU {}\n  baucu aggregator import --data DỮ_LIỆU {}/*.baucu\n",
+        summary.congresses,
+        summary.seed,
+        written,
+        summary.superseded.len(),
+        took,
+        written as f64 / took.max(1e-9),
+        summary.provinces,
+        summary.districts,
+        summary.grassroots,
+        summary.cells,
+        summary.not_held,
+        to.join(UNITS_FILE).display(),
+        to.join(UNITS_FILE).display(),
+        to.display(),
+    );
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    ExitCode::SUCCESS
+}

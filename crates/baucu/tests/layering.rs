@@ -127,10 +127,17 @@ fn allowed_workspace_deps() -> BTreeMap<&'static str, &'static [&'static str]> {
     BTreeMap::from([
         ("baucu-rules", &[][..]),
         ("baucu-store", &[][..]),
-        ("baucu-docs", &["baucu-rules"][..]),
-        ("baucu-app", &["baucu-rules", "baucu-store", "baucu-docs"][..]),
-        ("baucu-web", &["baucu-app"][..]),
-        ("baucu", &["baucu-rules", "baucu-docs", "baucu-app", "baucu-web"][..]),
+        // The result package's format: the rules' vocabulary and nothing else of baucu.
+        ("baucu-exchange", &["baucu-rules"][..]),
+        ("baucu-docs", &["baucu-rules", "baucu-exchange"][..]),
+        ("baucu-app", &["baucu-rules", "baucu-store", "baucu-docs", "baucu-exchange"][..]),
+        // The superior's aggregator: its own app layer beside the node's, sharing errors and passwords.
+        (
+            "baucu-aggregator",
+            &["baucu-rules", "baucu-store", "baucu-docs", "baucu-exchange", "baucu-app"][..],
+        ),
+        ("baucu-web", &["baucu-app", "baucu-aggregator", "baucu-exchange"][..]),
+        ("baucu", &["baucu-rules", "baucu-docs", "baucu-app", "baucu-web", "baucu-aggregator"][..]),
         // Packs the Windows zip (scripts/windows): no part of the node.
         ("baucu-pack", &[][..]),
     ])
@@ -142,7 +149,9 @@ fn forbidden_direct(krate: &str) -> &'static [&'static str] {
         "baucu-store" => &["axum", "hyper", "maud", "typst", "calamine", "argon2"],
         "baucu-docs" => &["rusqlite", "axum", "hyper", "maud", "tokio"],
         "baucu-app" => &["rusqlite", "axum", "hyper", "maud"],
-        "baucu-web" => &["rusqlite", "typst", "calamine"],
+        "baucu-aggregator" => &["rusqlite", "postgres", "axum", "hyper", "maud"],
+        "baucu-exchange" => &["rusqlite", "postgres", "axum", "hyper", "maud", "tokio", "typst"],
+        "baucu-web" => &["rusqlite", "postgres", "typst", "calamine"],
         "baucu" => &["rusqlite"],
         _ => &[],
     }
@@ -209,6 +218,18 @@ fn documents_do_not_reach_the_database_or_the_network() {
     assert!(names.contains("typst"), "the walk found the documents' dependencies");
     for forbidden in ["rusqlite", "baucu-store", "baucu-app", "axum", "hyper", "reqwest", "ureq"] {
         assert!(!names.contains(forbidden), "baucu-docs must not depend on {forbidden}");
+    }
+}
+
+/// The package format is read by the node, the aggregator and `baucu package verify` alike: it needs
+/// nothing but the vocabulary, JSON and the signature, so that checking a file can never touch a
+/// database, the network or a runtime.
+#[test]
+fn package_format_reaches_no_database_network_or_runtime() {
+    let lock = Lock::read();
+    let names = lock.closure(&runtime_roots(&lock, "baucu-exchange"));
+    for forbidden in ["rusqlite", "postgres", "baucu-store", "baucu-app", "axum", "hyper", "tokio", "typst"] {
+        assert!(!names.contains(forbidden), "baucu-exchange must not depend on {forbidden}");
     }
 }
 

@@ -304,6 +304,8 @@ fn counted_congress(dir: &Path) -> PathBuf {
     let again = board.post(&format!("/api/rounds/{round}/close"), json!({ "confirm": true }));
     assert_eq!(again, result);
     presidium.post(&format!("/api/rounds/{round}/publish"), json!({ "confirm": true }));
+    // The signed result package, exported: a row of `package_exports` to attack.
+    assert_eq!(presidium.post_form("/package/export", &[]).0, 303);
     drop(server);
     data
 }

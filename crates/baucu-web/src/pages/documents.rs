@@ -47,6 +47,7 @@ pub async fn documents_page(
             "danh sách bầu cử và kết quả từng lần bầu. Mỗi lần tải là một bản mới theo số liệu lúc tải."
         }
         p { "Đoàn Chủ tịch theo dõi trình tự đại hội từng bước trên trang " a href="/guide" { "Điều hành đại hội" } "." }
+        p { "Gói kết quả đã ký gửi cấp ủy cấp trên: trang " a href="/package" { "Gói kết quả" } "." }
         h2 { "Tài liệu của cả đại hội" }
         table.list {
             thead { tr { th { "Tài liệu" } th { "Tải về" } } }

@@ -41,7 +41,10 @@ pub async fn guide_page(
             a href="/documents/files/the-le-bau-cu.pdf" { "Thể lệ bầu cử (PDF)" }
         }
         @match guide.next {
-            None => { section.card { p { strong { "Đã xong mọi bước đã ghi." } } } }
+            None => { section.card {
+                p { strong { "Đã xong mọi bước đã ghi." } }
+                p { "Gửi kết quả lên cấp ủy cấp trên: " a href="/package" { "Gói kết quả" } "." }
+            } }
             Some((i, j)) => {
                 @let step = &guide.sections[i].steps[j];
                 section.card.next {

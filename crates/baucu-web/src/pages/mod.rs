@@ -15,6 +15,7 @@ mod elections;
 mod guide;
 mod home;
 mod login;
+mod package;
 mod plan;
 mod roster;
 mod votes;
@@ -33,6 +34,7 @@ pub use elections::{
 pub use guide::guide_page;
 pub use home::home;
 pub use login::{login_page, login_submit, logout, password_page, password_submit, session_cookie};
+pub use package::{package_export, package_file, package_page, package_send, package_unit_code};
 pub use plan::{plan_page, plan_remove, plan_submit};
 pub use roster::{
     person_create, person_delete, person_edit, person_new, person_nominee, person_update, roster_import,

@@ -1,6 +1,8 @@
 //! Shared by the process-level tests: start the real `baucu serve` on port 0 and talk HTTP to it.
 #![allow(dead_code)]
 
+pub mod aggregator;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
