@@ -23,66 +23,7 @@ pub use document::{FileKind, render};
 /// At most this many departures from the personnel plans are listed (all are counted).
 pub const MAX_DEPARTURES_LISTED: u32 = 500;
 
-/// A level of the tree of units (`units.level`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitLevel {
-    Province,
-    District,
-    Grassroots,
-    Cell,
-}
-
-impl UnitLevel {
-    pub const ALL: [UnitLevel; 4] =
-        [UnitLevel::Province, UnitLevel::District, UnitLevel::Grassroots, UnitLevel::Cell];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            UnitLevel::Province => "province",
-            UnitLevel::District => "district",
-            UnitLevel::Grassroots => "grassroots",
-            UnitLevel::Cell => "cell",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.code() == code)
-    }
-
-    /// A level named on a form or the command line; anything else is refused.
-    pub fn parse(code: &str) -> Result<Self, AppError> {
-        Self::from_code(code.trim()).ok_or_else(|| {
-            AppError::invalid(
-                "level",
-                format!(
-                    "Cấp \"{}\" không hợp lệ (province, district, grassroots, cell).",
-                    code.chars().take(40).collect::<String>()
-                ),
-            )
-        })
-    }
-
-    /// The column label: "Cấp tỉnh", "Cấp huyện", "Cơ sở", "Chi bộ".
-    pub fn label(self) -> &'static str {
-        match self {
-            UnitLevel::Province => "Cấp tỉnh",
-            UnitLevel::District => "Cấp huyện",
-            UnitLevel::Grassroots => "Cơ sở",
-            UnitLevel::Cell => "Chi bộ",
-        }
-    }
-
-    /// What the paragraph calls the party organisations of this level.
-    pub fn noun(self) -> &'static str {
-        match self {
-            UnitLevel::Province => "đảng bộ cấp tỉnh",
-            UnitLevel::District => "đảng bộ cấp huyện",
-            UnitLevel::Grassroots => "tổ chức cơ sở đảng",
-            UnitLevel::Cell => "chi bộ",
-        }
-    }
-}
+pub use crate::units::UnitLevel;
 
 /// The bodies whose composition is reported, in the order of the report.
 pub const COMPOSITION_BODIES: [Body; 7] = [

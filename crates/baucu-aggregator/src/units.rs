@@ -38,8 +38,9 @@ const ZIP_MAX_TOTAL_BYTES: u64 = 768 * 1024 * 1024;
 const ZIP_MAX_RATIO: u64 = 200;
 const ZIP_RATIO_FROM_BYTES: u64 = 1024 * 1024;
 
-/// A level of the tree of units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A level of the tree of units (`units.level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UnitLevel {
     Province,
     District,
@@ -65,12 +66,46 @@ impl UnitLevel {
         Self::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    pub fn label(self) -> &'static str {
+    /// The level as the units workbook writes it: "Tỉnh", "Huyện", "Cơ sở", "Chi bộ".
+    pub fn workbook_label(self) -> &'static str {
         match self {
             UnitLevel::Province => "Tỉnh",
             UnitLevel::District => "Huyện",
             UnitLevel::Grassroots => "Cơ sở",
             UnitLevel::Cell => "Chi bộ",
+        }
+    }
+
+    /// A level named on a form or the command line; anything else is refused.
+    pub fn parse(code: &str) -> Result<Self, AppError> {
+        Self::from_code(code.trim()).ok_or_else(|| {
+            AppError::invalid(
+                "level",
+                format!(
+                    "Cấp \"{}\" không hợp lệ (province, district, grassroots, cell).",
+                    code.chars().take(40).collect::<String>()
+                ),
+            )
+        })
+    }
+
+    /// The column label: "Cấp tỉnh", "Cấp huyện", "Cơ sở", "Chi bộ".
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitLevel::Province => "Cấp tỉnh",
+            UnitLevel::District => "Cấp huyện",
+            UnitLevel::Grassroots => "Cơ sở",
+            UnitLevel::Cell => "Chi bộ",
+        }
+    }
+
+    /// What the paragraph calls the party organisations of this level.
+    pub fn noun(self) -> &'static str {
+        match self {
+            UnitLevel::Province => "đảng bộ cấp tỉnh",
+            UnitLevel::District => "đảng bộ cấp huyện",
+            UnitLevel::Grassroots => "tổ chức cơ sở đảng",
+            UnitLevel::Cell => "chi bộ",
         }
     }
 
@@ -85,7 +120,7 @@ impl UnitLevel {
     }
 
     /// The level as the table writes it ("Tỉnh", "Cấp tỉnh", "Đảng bộ cơ sở", "Chi bộ", …).
-    pub fn parse(text: &str) -> Option<Self> {
+    pub fn from_workbook(text: &str) -> Option<Self> {
         let key = header_key(text);
         let level = match key.as_str() {
             "tinh" | "captinh" | "dangbotinh" | "thanhpho" | "dangbothanhpho" | "province" => {
@@ -379,7 +414,7 @@ fn parse(cells: &Cells, problems: &mut Problems) -> Result<Vec<FileUnit>, AppErr
             problems.at(row, Column::Level, "Thiếu cấp (Tỉnh, Huyện, Cơ sở hoặc Chi bộ).");
             None
         } else {
-            let level = UnitLevel::parse(level_text);
+            let level = UnitLevel::from_workbook(level_text);
             if level.is_none() {
                 problems.at(
                     row,
@@ -595,8 +630,8 @@ fn plan(
                 Column::Level,
                 format!(
                     "Cấp {} phải thấp hơn cấp của đơn vị cấp trên {parent} ({}).",
-                    u.level.label(),
-                    p.level.label()
+                    u.level.workbook_label(),
+                    p.level.workbook_label()
                 ),
             ),
             Some(_) => {}

@@ -831,7 +831,7 @@ mod tests {
             .expect("count")
             .int(0)
             .expect("int");
-        assert_eq!(n, super::super::schema::SQLITE.len() as i64);
+        assert_eq!(n, super::super::schema::MIGRATIONS.len() as i64);
     }
 
     /// On the server `BAUCU_TEST_POSTGRES` names, when it is set.
@@ -857,7 +857,7 @@ mod tests {
                 tx.query_one("SELECT COUNT(*), CAST(SUM(version) AS BIGINT) FROM schema_version", &[])
             })
             .expect("count");
-        assert_eq!(row.int(0).expect("int"), super::super::schema::POSTGRES.len() as i64);
+        assert_eq!(row.int(0).expect("int"), super::super::schema::MIGRATIONS.len() as i64);
         // Parameters of every kind, NULL included, and a read-only transaction refuses writes.
         let back = again
             .write(|tx| {
