@@ -106,6 +106,37 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Whether a mutating request carries the session's CSRF token `expected`: in the `x-csrf-token`
+/// header, in the query, or in the fields of a form. The body is read (at most `limit` bytes) only for
+/// a form whose token is not elsewhere, and handed back for the handler. `Err(())`: the form is larger
+/// than `limit`. The node's guard and the aggregator's both ask here.
+pub(crate) async fn carries_csrf(
+    parts: &axum::http::request::Parts,
+    body: Body,
+    expected: &str,
+    limit: usize,
+) -> Result<(bool, Body), ()> {
+    let from_header =
+        parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| same(v, expected));
+    let from_query = parts
+        .uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .is_some_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if from_header || from_query || !is_form {
+        return Ok((from_header || from_query, body));
+    }
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| ())?;
+    let ok = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .is_ok_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
+    Ok((ok, Body::from(bytes)))
+}
+
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
     // HEAD is a GET without the body: it gets exactly the GET's decision.
@@ -134,28 +165,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     };
     let mut body = body;
     if spec.mutates() && spec.access != Access::Public {
-        let expected = session.csrf_token.as_str();
-        let from_header =
-            parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| same(v, expected));
-        let from_query = parts
-            .uri
-            .query()
-            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-            .is_some_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
-        let mut ok = from_header || from_query;
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !ok && is_form {
-            let Ok(bytes) = axum::body::to_bytes(body, spec.body_limit).await else {
-                return refuse(&spec, StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Dữ liệu gửi lên quá lớn.");
-            };
-            ok = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                .is_ok_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
-            body = Body::from(bytes);
-        }
+        let Ok((ok, form)) = carries_csrf(&parts, body, session.csrf_token.as_str(), spec.body_limit).await
+        else {
+            return refuse(&spec, StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Dữ liệu gửi lên quá lớn.");
+        };
+        body = form;
         if !ok {
             return refuse(
                 &spec,

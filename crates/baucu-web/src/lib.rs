@@ -749,6 +749,23 @@ pub fn routes() -> Vec<RouteSpec> {
     table().into_iter().map(|(s, _)| s).collect()
 }
 
+/// The router of a route table: each route's handler with its body limit, the methods of one path
+/// merged. The node's table and the aggregator's are built here alike.
+pub(crate) fn routes_of<S: Clone + Send + Sync + 'static>(
+    table: impl IntoIterator<Item = (&'static str, usize, MethodRouter<S>)>,
+) -> Router<S> {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<S>> = BTreeMap::new();
+    for (path, body_limit, handler) in table {
+        let handler = handler.layer(DefaultBodyLimit::max(body_limit));
+        let merged = match by_path.remove(path) {
+            Some(existing) => existing.merge(handler),
+            None => handler,
+        };
+        by_path.insert(path, merged);
+    }
+    by_path.into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+}
+
 /// The whole application as an axum router, as served over plain HTTP.
 pub fn router(app: App) -> Router {
     router_with(app, RouterOptions::default())
@@ -757,20 +774,7 @@ pub fn router(app: App) -> Router {
 /// The whole application as an axum router.
 pub fn router_with(app: App, options: RouterOptions) -> Router {
     let state = AppState { app, streams: options.streams };
-    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
-    for (spec, handler) in table() {
-        let handler = handler.layer(DefaultBodyLimit::max(spec.body_limit));
-        let merged = match by_path.remove(spec.path) {
-            Some(existing) => existing.merge(handler),
-            None => handler,
-        };
-        by_path.insert(spec.path, merged);
-    }
-    let mut router = Router::new();
-    for (path, handler) in by_path {
-        router = router.route(path, handler);
-    }
-    router
+    routes_of(table().into_iter().map(|(spec, handler)| (spec.path, spec.body_limit, handler)))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .fallback(guard::not_found)
         .layer(axum::middleware::from_fn(extract::error_shape))

@@ -3,7 +3,6 @@
 //! It reads the aggregator's route table, so a route cannot be added without a rule.
 
 use super::{Access, AggRoute, AggState, blocking, routes};
-use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -12,8 +11,7 @@ use baucu_aggregator::accounts::Actor;
 use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "baucu_tonghop";
-pub const CSRF_FIELD: &str = crate::guard::CSRF_FIELD;
-pub const CSRF_HEADER: &str = crate::guard::CSRF_HEADER;
+pub use crate::guard::CSRF_FIELD;
 
 /// The signed-in account of the request, put there by the guard.
 #[derive(Debug, Clone)]
@@ -61,11 +59,6 @@ fn method_not_allowed(route: &str, api: bool) -> Response {
     response
 }
 
-/// Constant-time comparison of two tokens.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// The `Set-Cookie` of a new session (`Secure` is added by the router when served over HTTPS).
 pub fn session_cookie(token: &str) -> String {
     format!(
@@ -104,33 +97,17 @@ pub async fn guard(State(state): State<AggState>, request: Request, next: Next) 
     };
     let mut body = body;
     if spec.mutates() {
-        let expected = session.csrf.as_str();
-        let from_header =
-            parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).is_some_and(|v| same(v, expected));
-        let from_query = parts
-            .uri
-            .query()
-            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-            .is_some_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
-        let mut ok = from_header || from_query;
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !ok && is_form {
-            let Ok(bytes) = axum::body::to_bytes(body, spec.body_limit).await else {
-                return refuse(
-                    spec.is_api(),
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    "Dữ liệu gửi lên quá lớn.",
-                );
-            };
-            ok = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                .is_ok_and(|pairs| pairs.iter().any(|(k, v)| k == CSRF_FIELD && same(v, expected)));
-            body = Body::from(bytes);
-        }
+        let Ok((ok, form)) =
+            crate::guard::carries_csrf(&parts, body, session.csrf.as_str(), spec.body_limit).await
+        else {
+            return refuse(
+                spec.is_api(),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "Dữ liệu gửi lên quá lớn.",
+            );
+        };
+        body = form;
         if !ok {
             return refuse(
                 spec.is_api(),

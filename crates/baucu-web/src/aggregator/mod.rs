@@ -13,13 +13,11 @@ pub mod upload;
 
 use crate::DEFAULT_BODY_LIMIT;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::MethodRouter;
 use baucu_aggregator::AppError;
 use baucu_aggregator::accounts::Permission;
 use baucu_app::baucu_store::aggregator::db::AggDb;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use guard::Signed;
@@ -256,20 +254,7 @@ pub fn router(db: AggDb, secure: bool) -> Router {
         logins: Arc::new(baucu_aggregator::accounts::LoginThrottle::default()),
         secure,
     };
-    let mut by_path: BTreeMap<&'static str, MethodRouter<AggState>> = BTreeMap::new();
-    for (spec, handler) in table() {
-        let handler = handler.layer(DefaultBodyLimit::max(spec.body_limit));
-        let merged = match by_path.remove(spec.path) {
-            Some(existing) => existing.merge(handler),
-            None => handler,
-        };
-        by_path.insert(spec.path, merged);
-    }
-    let mut router = Router::new();
-    for (path, handler) in by_path {
-        router = router.route(path, handler);
-    }
-    router
+    crate::routes_of(table().into_iter().map(|(spec, handler)| (spec.path, spec.body_limit, handler)))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .fallback(guard::not_found)
         .layer(axum::middleware::from_fn(crate::extract::error_shape))
