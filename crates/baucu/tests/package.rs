@@ -330,3 +330,107 @@ fn fake_aggregator() -> (String, std::thread::JoinHandle<(String, Vec<u8>)>) {
     });
     (addr, handle)
 }
+
+/// From the hall to the province: the package a simulated node exports through the CLI is carried as a
+/// file to a real aggregator (SQLite and PostgreSQL), which registers the node's key from the units
+/// workbook and imports it; every elected person the aggregator holds has the votes and the percentage
+/// of the base the node stored for them, and every assembly's base is the node's.
+#[test]
+fn package_survives_export_file_and_import_with_every_figure_equal() {
+    use baucu_aggregator::accounts::Actor as AggActor;
+    use baucu_aggregator::{import, units};
+    use support::aggregator::{backends, fresh_db, units_xlsx};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let out = run(&["simulate", "--seed", "7", "--data"], &[&data]);
+    assert!(out.status.success(), "{}", said(&out));
+    // The removable medium: a folder of its own.
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).expect("usb folder");
+    let file = usb.join("SIM.0007-v1.baucu");
+    let out = export(&data, &file);
+    assert!(out.status.success(), "{}", said(&out));
+    let fingerprint = printed(&out, "Dấu vân tay khóa ký:");
+    let (stored, _) = stored_rounds(&data);
+    let bytes = std::fs::read(&file).expect("read the package from the medium");
+    let package = exchange::open(&bytes).expect("opens").package;
+    let workbook = units_xlsx(&[
+        ["SIM", "Đảng bộ tỉnh Mô Phỏng", "Tỉnh", "", ""],
+        ["SIM.H", "Đảng bộ huyện Mô Phỏng", "Huyện", "SIM", ""],
+        ["SIM.0007", "Đảng bộ xã Mô Phỏng", "Cơ sở", "SIM.H", &fingerprint],
+    ]);
+    for backend in backends() {
+        let agg = tempfile::tempdir().expect("aggregator dir");
+        let (db, _) = fresh_db(backend, agg.path());
+        units::import_workbook(&db, &AggActor::cli(), &workbook, "units.xlsx").expect("units");
+        let verdicts =
+            import::import_files(&db, &AggActor::cli(), vec![("SIM.0007-v1.baucu".into(), bytes.clone())]);
+        assert_eq!(verdicts.len(), 1);
+        assert_eq!(verdicts[0].code, "imported", "{:?}", verdicts[0]);
+        let rows = db
+            .read(|tx| {
+                tx.query(
+                    "SELECT body, alternate, name, votes, percent_of_base, round FROM elected \
+                     WHERE unit_code = $1 ORDER BY body, alternate, name",
+                    &["SIM.0007".into()],
+                )
+            })
+            .expect("elected rows");
+        assert_eq!(rows.len(), package.elected.len(), "every elected person of the package");
+        assert!(rows.len() >= 10, "a whole congress: {} elected", rows.len());
+        for row in &rows {
+            let (body, name) = (row.text(0).expect("body"), row.text(2).expect("name"));
+            let (votes, percent, round) =
+                (row.int(3).expect("votes"), row.int(4).expect("percent"), row.int(5).expect("round"));
+            // The round whose record elected them (a tie-break round, for someone tied at the cut-off)…
+            let lines_of = |n: i64| {
+                stored
+                    .iter()
+                    .filter(|(b, number, _)| *b == body && (n == 0 || *number == n))
+                    .flat_map(|(_, _, r)| {
+                        let threshold = r["result"]["threshold"].as_u64().expect("threshold");
+                        let lines = r["result"]["candidates"].as_array().expect("candidates").clone();
+                        lines.into_iter().filter(|c| c["name"] == name.as_str()).map(move |c| (threshold, c))
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let electing = lines_of(round);
+            assert!(
+                electing.iter().any(|(_, c)| matches!(c["outcome"].as_str(), Some("elected" | "alternate"))),
+                "round {round} of {body} elected {name}"
+            );
+            // …and the votes and % of B of the round in which they passed the majority (rules.md § 5: a
+            // tie-break does not ask for the majority again), exactly as the node stored them.
+            let passed = lines_of(0).into_iter().any(|(threshold, c)| {
+                let v = c["votes"].as_u64().expect("votes");
+                v == votes as u64
+                    && v >= threshold
+                    && hundredths(c["percent_of_base"].as_str().expect("percent")) == percent as u64
+            });
+            assert!(passed, "{name}, {body}: {votes} votes, {percent} hundredths as the node stored them");
+        }
+        let bases = db
+            .read(|tx| {
+                tx.query(
+                    "SELECT assembly, summoned, present, base FROM bases WHERE unit_code = $1",
+                    &["SIM.0007".into()],
+                )
+            })
+            .expect("bases");
+        assert_eq!(bases.len(), package.assemblies.len());
+        for row in &bases {
+            let key = row.text(0).expect("assembly");
+            let a = package.assemblies.iter().find(|a| a.key == key).expect("assembly of the package");
+            let node_base = stored
+                .iter()
+                .filter(|(_, _, r)| r["result"]["base"].as_u64() == Some(u64::from(a.base)))
+                .count();
+            assert!(node_base > 0, "the node stored a round on the base {} of {key}", a.base);
+            assert_eq!(
+                (row.int(1).expect("summoned"), row.int(2).expect("present"), row.int(3).expect("base")),
+                (i64::from(a.summoned), i64::from(a.present), i64::from(a.base))
+            );
+        }
+    }
+}
