@@ -74,7 +74,7 @@ pub fn upsert(tx: &mut Tx<'_>, units: &[UnitRow]) -> Result<()> {
 /// A node key registered to a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRow {
-    /// The canonical fingerprint (`XXXX-XXXX-…`).
+    /// The canonical fingerprint (eight groups of four hex digits, `3F2A-9C1B-…`).
     pub fingerprint: String,
     pub unit_code: String,
     pub registered_at: i64,
